@@ -1,0 +1,31 @@
+# medium_assoc: many-to-many associations for PostgreSQL
+
+EXTENSION = medium_assoc
+EXTVERSION = 1.0
+
+MODULE_big = medium_assoc
+OBJS = \
+	extension/medium_assoc.o \
+	extension/registry.o \
+	extension/validate.o \
+	extension/objects.o \
+	extension/sqlgen.o \
+	extension/reader.o \
+	extension/mutate.o \
+	extension/keyvalue.o \
+	extension/register.o \
+	extension/ddl.o
+
+DATA = $(wildcard extension/$(EXTENSION)--*.sql)
+
+TESTS = $(wildcard sql/*.sql)
+REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+ISOLATION = $(patsubst specs/%.spec,%,$(wildcard specs/*.spec))
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,302 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl.c
+ *	  Keeping the registry right across DDL and dump/restore.
+ *
+ *	- The registry's BEFORE INSERT trigger resolves the key columns' names
+ *	  to attribute numbers and makes sure the readers and their
+ *	  dependencies exist.  It runs for every registration and for the rows
+ *	  pg_restore loads, where attribute numbers may have changed and the
+ *	  dependencies were not dumped.
+ *	- An sql_drop event trigger forgets associations whose reader was
+ *	  dropped (DROP TABLE ... CASCADE, DROP COLUMN ... CASCADE, DROP
+ *	  FUNCTION).
+ *	- A ddl_command_end event trigger on ALTER TABLE keeps the stored
+ *	  column names current after RENAME COLUMN.
+ *	- A ddl_command_start event trigger refuses ALTER COLUMN TYPE of a key
+ *	  or scope column with a clear error.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "commands/trigger.h"
+#include "nodes/parsenodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "medium_assoc.h"
+
+static AssocDef *def_from_new_row(HeapTuple tuple, TupleDesc tupdesc);
+static char *association_using_column(Oid relid, AttrNumber attnum);
+static void refuse_key_type_change(AlterTableStmt *stmt);
+
+/*
+ * def_from_new_row
+ *		The definition in a registry row being inserted, by column name.
+ */
+static AssocDef *
+def_from_new_row(HeapTuple tuple, TupleDesc tupdesc)
+{
+	static const char *const keycols[MA_NKEYS] = {
+		"foreign_key", "other_key", "source_key", "target_key"
+	};
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+	bool		isnull;
+	Datum		scope;
+
+	def->name = SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "name"));
+	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
+												 SPI_fnumber(tupdesc, "source"),
+												 &isnull));
+	def->target = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
+												 SPI_fnumber(tupdesc, "target"),
+												 &isnull));
+	def->through = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
+												  SPI_fnumber(tupdesc, "through"),
+												  &isnull));
+	for (int i = 0; i < MA_NKEYS; i++)
+		def->keyname[i] = SPI_getvalue(tuple, tupdesc,
+									   SPI_fnumber(tupdesc, keycols[i]));
+	scope = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "scope"), &isnull);
+	def->scope = isnull ? NULL : DatumGetJsonbP(scope);
+	ma_parse_scope(def);
+	return def;
+}
+
+/*
+ * medium_assoc_registry_insert
+ *		BEFORE INSERT trigger on medium_assoc.registry.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_registry_insert);
+Datum
+medium_assoc_registry_insert(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	tupdesc;
+	AssocDef   *def;
+	Datum	   *attnums;
+	int			nattnums;
+	int			attcol;
+	Datum		value;
+	bool		isnull = false;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		elog(ERROR, "medium_assoc_registry_insert: not called as a BEFORE INSERT trigger");
+
+	tupdesc = trigdata->tg_relation->rd_att;
+	def = def_from_new_row(trigdata->tg_trigtuple, tupdesc);
+	ma_resolve_attnums(def);
+	ma_ensure_objects(def);
+
+	nattnums = MA_NKEYS + def->nscope;
+	attnums = palloc(sizeof(Datum) * nattnums);
+	for (int i = 0; i < MA_NKEYS; i++)
+		attnums[i] = Int16GetDatum(def->keyattnum[i]);
+	for (int i = 0; i < def->nscope; i++)
+		attnums[MA_NKEYS + i] = Int16GetDatum(def->scopeattnum[i]);
+	value = PointerGetDatum(construct_array(attnums, nattnums, INT2OID, 2,
+											true, TYPALIGN_SHORT));
+	attcol = SPI_fnumber(tupdesc, "attnums");
+	return PointerGetDatum(heap_modify_tuple_by_cols(trigdata->tg_trigtuple,
+													 tupdesc, 1, &attcol,
+													 &value, &isnull));
+}
+
+/*
+ * medium_assoc_on_sql_drop
+ *		sql_drop event trigger: forget associations whose reader is gone.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_on_sql_drop);
+Datum
+medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
+{
+	RegistryUser saved;
+	uint64		forgotten;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "medium_assoc_on_sql_drop: not called as an event trigger");
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("DELETE FROM medium_assoc.registry r WHERE NOT EXISTS"
+					" (SELECT 1 FROM pg_catalog.pg_proc p"
+					"  WHERE p.proname OPERATOR(pg_catalog.=) r.name"
+					"  AND p.prolang OPERATOR(pg_catalog.=) 13::pg_catalog.oid"
+					"  AND p.prosrc OPERATOR(pg_catalog.=) '" MA_READER_SYMBOL "')",
+					false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not update the association registry");
+	forgotten = SPI_processed;
+	SPI_finish();
+	ma_restore_user(&saved);
+	if (forgotten > 0)
+		ma_registry_changed();
+	PG_RETURN_VOID();
+}
+
+/*
+ * medium_assoc_on_ddl_end
+ *		ddl_command_end event trigger on ALTER TABLE: store the current
+ *		names of key and scope columns (they are tracked by attribute
+ *		number, which a rename keeps).
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_end);
+Datum
+medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
+{
+	RegistryUser saved;
+	uint64		renamed;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "medium_assoc_on_ddl_end: not called as an event trigger");
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("UPDATE medium_assoc.registry r"
+					" SET foreign_key = n.fk, other_key = n.ok,"
+					" source_key = n.sk, target_key = n.tk, scope = n.scope"
+					" FROM (SELECT c.name,"
+					"  (SELECT a.attname FROM pg_catalog.pg_attribute a"
+					"   WHERE a.attrelid OPERATOR(pg_catalog.=) c.through"
+					"   AND a.attnum OPERATOR(pg_catalog.=) c.attnums[1]) AS fk,"
+					"  (SELECT a.attname FROM pg_catalog.pg_attribute a"
+					"   WHERE a.attrelid OPERATOR(pg_catalog.=) c.through"
+					"   AND a.attnum OPERATOR(pg_catalog.=) c.attnums[2]) AS ok,"
+					"  (SELECT a.attname FROM pg_catalog.pg_attribute a"
+					"   WHERE a.attrelid OPERATOR(pg_catalog.=) c.source"
+					"   AND a.attnum OPERATOR(pg_catalog.=) c.attnums[3]) AS sk,"
+					"  (SELECT a.attname FROM pg_catalog.pg_attribute a"
+					"   WHERE a.attrelid OPERATOR(pg_catalog.=) c.target"
+					"   AND a.attnum OPERATOR(pg_catalog.=) c.attnums[4]) AS tk,"
+					"  (SELECT pg_catalog.jsonb_object_agg(a.attname,"
+					"          c.scope OPERATOR(pg_catalog.->) k.key)"
+					"   FROM pg_catalog.jsonb_object_keys(c.scope)"
+					"        WITH ORDINALITY AS k(key, i)"
+					"   JOIN pg_catalog.pg_attribute a"
+					"     ON a.attrelid OPERATOR(pg_catalog.=) c.through"
+					"    AND a.attnum OPERATOR(pg_catalog.=)"
+					"        c.attnums[(4 OPERATOR(pg_catalog.+) k.i)::pg_catalog.int4]) AS scope"
+					"  FROM medium_assoc.registry c) n"
+					" WHERE r.name OPERATOR(pg_catalog.=) n.name"
+					" AND n.fk IS NOT NULL AND n.ok IS NOT NULL"
+					" AND n.sk IS NOT NULL AND n.tk IS NOT NULL"
+					" AND (r.foreign_key, r.other_key, r.source_key, r.target_key,"
+					"      r.scope::pg_catalog.text)"
+					"     IS DISTINCT FROM (n.fk, n.ok, n.sk, n.tk, n.scope::pg_catalog.text)",
+					false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update the association registry");
+	renamed = SPI_processed;
+	SPI_finish();
+	ma_restore_user(&saved);
+	if (renamed > 0)
+		ma_registry_changed();
+	PG_RETURN_VOID();
+}
+
+/*
+ * association_using_column
+ *		Name of an association using relid.attnum as a key or scope column,
+ *		or NULL.
+ */
+static char *
+association_using_column(Oid relid, AttrNumber attnum)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RegistryUser saved;
+	Oid			argtypes[2] = {OIDOID, INT2OID};
+	Datum		values[2];
+	char	   *name = NULL;
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = Int16GetDatum(attnum);
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT name FROM medium_assoc.registry"
+							  " WHERE (through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							  "   AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"
+							  "     OR $2 OPERATOR(pg_catalog.=) ANY (attnums[5:])))"
+							  " OR (source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							  "   AND $2 OPERATOR(pg_catalog.=) attnums[3])"
+							  " OR (target::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							  "   AND $2 OPERATOR(pg_catalog.=) attnums[4])"
+							  " ORDER BY name LIMIT 1",
+							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	if (SPI_processed > 0)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+		name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		MemoryContextSwitchTo(spicxt);
+	}
+	SPI_finish();
+	ma_restore_user(&saved);
+	return name;
+}
+
+/*
+ * refuse_key_type_change
+ *		Raise an error if the statement alters the type of a column that an
+ *		association uses as a key or scope column.
+ */
+static void
+refuse_key_type_change(AlterTableStmt *stmt)
+{
+	ListCell   *lc;
+	Oid			relid;
+
+	if (stmt->relation == NULL)
+		return;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+		AttrNumber	attnum;
+		char	   *name;
+
+		if (cmd->subtype != AT_AlterColumnType || cmd->name == NULL)
+			continue;
+		attnum = get_attnum(relid, cmd->name);
+		if (attnum <= 0)
+			continue;
+		name = association_using_column(relid, attnum);
+		if (name != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot alter type of a column used by association \"%s\"",
+							name),
+					 errdetail("Column \"%s\" of table %s is a key or scope column of the association.",
+							   cmd->name, ma_relation_name(relid)),
+					 errhint("Drop the association with medium_assoc.drop_association(), alter the column, then register the association again.")));
+	}
+}
+
+/*
+ * medium_assoc_on_ddl_start
+ *		ddl_command_start event trigger on ALTER TABLE.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_start);
+Datum
+medium_assoc_on_ddl_start(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata = (EventTriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "medium_assoc_on_ddl_start: not called as an event trigger");
+	if (IsA(trigdata->parsetree, AlterTableStmt))
+		refuse_key_type_change((AlterTableStmt *) trigdata->parsetree);
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,153 @@
+/*-------------------------------------------------------------------------
+ *
+ * medium_assoc.h
+ *	  Shared definitions of the medium_assoc extension: the definition of a
+ *	  registered many-to-many association, its cached run-time form, and the
+ *	  entry points each module offers the others.
+ *
+ * An association is stored in medium_assoc.registry by name (the alias).
+ * Relations are kept as OIDs (regclass), which survive renames and dumps;
+ * key columns are kept both by name (which survives a dump) and by
+ * attribute number (which survives a rename).  Each backend caches the
+ * run-time form of the associations it uses, with their prepared plans.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MEDIUM_ASSOC_H
+#define MEDIUM_ASSOC_H
+
+#include "postgres.h"
+
+#include "access/attnum.h"
+#include "executor/spi.h"
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+#define MA_SCHEMA			"medium_assoc"
+#define MA_REGISTRY			"registry"
+#define MA_EXTENSION		"medium_assoc"
+#define MA_LIBRARY			"$libdir/medium_assoc"
+#define MA_READER_SYMBOL	"medium_assoc_reader"
+#define MA_BATCH_SYMBOL		"medium_assoc_batch"
+#define MA_BATCH_SUFFIX		"_batch"
+#define MA_KIND				"belongs_to_many"
+
+/* an alias must leave room for the "_batch" suffix within NAMEDATALEN */
+#define MA_MAX_ALIAS_LEN	(NAMEDATALEN - 1 - (int) strlen(MA_BATCH_SUFFIX))
+
+/* positions of the key columns in the registry's attnums array */
+#define MA_FK	0				/* through column pointing at source */
+#define MA_OK	1				/* through column pointing at target */
+#define MA_SK	2				/* source key */
+#define MA_TK	3				/* target key */
+#define MA_NKEYS 4
+
+/*
+ * An association as registered: what medium_assoc.registry holds.
+ */
+typedef struct AssocDef
+{
+	char	   *name;
+	Oid			source;
+	Oid			target;
+	Oid			through;
+	char	   *keyname[MA_NKEYS];
+	AttrNumber	keyattnum[MA_NKEYS];
+	Jsonb	   *scope;			/* NULL when unscoped */
+	int			nscope;
+	char	  **scopename;		/* through columns of the scope */
+	AttrNumber *scopeattnum;
+	char	  **scopevalue;		/* text form; NULL means SQL NULL */
+} AssocDef;
+
+/* the statements an association runs, each prepared once per backend */
+typedef enum AssocQuery
+{
+	AQ_READ,					/* reader: target rows of one source */
+	AQ_BATCH,					/* batch reader: (source, target) pairs */
+	AQ_COUNT,					/* number of links of one source */
+	AQ_HAS_ONE,					/* is one target linked */
+	AQ_HAS_ALL,					/* are all targets of an array linked */
+	AQ_CHECK,					/* do the source and all targets exist */
+	AQ_INSERT,					/* link targets not yet linked */
+	AQ_UPDATE,					/* apply through_attrs to existing links */
+	AQ_DELETE,					/* unlink the given targets */
+	AQ_DELETE_OTHERS,			/* unlink all but the given targets */
+	AQ_NUM_QUERIES
+} AssocQuery;
+
+/*
+ * The run-time form of an association, cached per backend.
+ */
+typedef struct Association
+{
+	NameData	name;			/* hash key: the alias */
+	bool		valid;			/* false once an invalidation hit it */
+	MemoryContext mcxt;			/* holds everything below */
+	AssocDef   *def;
+	Oid			keytype[MA_NKEYS];	/* column types of the four keys */
+	Oid			skarraytype;	/* array type of the source key */
+	Oid			tkarraytype;	/* array type of the target key */
+	Oid			fk_eq_opr;		/* through.fk = source key */
+	Oid			ok_eq_opr;		/* through.ok = target key */
+	Oid			sk_eq_opr;		/* source key = source key */
+	Oid			tk_eq_opr;		/* target key = target key */
+	Oid			sk_collation;	/* collation of the source key column */
+	List	   *plans;			/* of AssocPlan */
+} Association;
+
+/* a prepared statement of an association; variant names the attr columns */
+typedef struct AssocPlan
+{
+	AssocQuery	query;
+	char	   *variant;
+	SPIPlanPtr	plan;
+} AssocPlan;
+
+/* the caller's identity, saved while acting as the registry's owner */
+typedef struct RegistryUser
+{
+	Oid			userid;
+	int			sec_context;
+	int			guc_nestlevel;
+} RegistryUser;
+
+/* registry.c */
+extern Oid	ma_registry_relid(void);
+extern AssocDef *ma_registry_fetch(const char *name, bool missing_ok);
+extern void ma_registry_insert(const AssocDef *def);
+extern void ma_registry_delete(const char *name);
+extern void ma_registry_changed(void);
+extern void ma_become_registry_owner(RegistryUser *saved);
+extern void ma_restore_user(RegistryUser *saved);
+extern Association *ma_lookup(const char *name);
+extern Association *ma_lookup_for_function(Oid fn_oid, bool batch);
+extern SPIPlanPtr ma_get_plan(Association *assoc, AssocQuery query,
+							  List *attrs);
+extern void ma_register_callbacks(void);
+
+/* validate.c */
+extern void ma_validate_definition(AssocDef *def);
+extern void ma_resolve_attnums(AssocDef *def);
+extern void ma_describe(Association *assoc);
+extern List *ma_through_attr_columns(const Association *assoc, Jsonb *attrs);
+extern void ma_parse_scope(AssocDef *def);
+extern Oid	ma_key_index(Oid relid, AttrNumber attnum);
+
+/* objects.c */
+extern Oid	ma_find_function(const char *name, const char *symbol);
+extern void ma_ensure_objects(const AssocDef *def);
+extern char *ma_batch_name(const char *name);
+
+/* sqlgen.c */
+extern char *ma_build_query(const Association *assoc, AssocQuery query,
+							List *attrs);
+extern char *ma_relation_name(Oid relid);
+
+/* keyvalue.c */
+extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);
+extern ArrayType *ma_keys_from_arg(FunctionCallInfo fcinfo, int argno,
+								   Oid keytype, bool *has_null);
+extern char *ma_key_to_text(Datum value, Oid keytype);
+
+#endif							/* MEDIUM_ASSOC_H */

@@ -1,0 +1,377 @@
+/*-------------------------------------------------------------------------
+ *
+ * mutate.c
+ *	  The link helpers: add, remove, set, has and count.
+ *
+ * Every helper runs its association's prepared statements through SPI as
+ * the caller, so the caller's privileges and row-level security apply.
+ * Writers first take a transaction-scoped lock on (through table, source
+ * key), so concurrent add/remove/set of one source run one after the
+ * other and never duplicate a link or lose a change, with or without a
+ * unique constraint on the through table.  As in the foreign-key triggers,
+ * under REPEATABLE READ or SERIALIZABLE they look for existing links with
+ * the latest snapshot and cross-check changes against the transaction's,
+ * which raises a serialization failure rather than acting on stale rows.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+#include "utils/typcache.h"
+
+#include "medium_assoc.h"
+
+/* distinguishes medium_assoc's locks from user advisory locks in pg_locks */
+#define MA_LOCK_KIND 0x4D41
+
+/* the arguments of a helper call, converted to key values */
+typedef struct LinkCall
+{
+	Association *assoc;
+	Datum		values[3];		/* source key, target key array, attrs */
+	char		nulls[3];
+	int			ntargets;
+	bool		has_null_target;
+	List	   *attrcols;		/* through_attrs columns */
+} LinkCall;
+
+static void prepare_call(FunctionCallInfo fcinfo, LinkCall *call,
+						 bool with_targets, bool with_attrs);
+static void lock_source(const LinkCall *call);
+static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
+static void check_links_possible(LinkCall *call);
+static uint64 add_links(LinkCall *call);
+
+/*
+ * prepare_call
+ *		Look up the association and convert the source (and the targets)
+ *		to key values.  Writers pass with_attrs; NULL association, source
+ *		or targets are errors for them.
+ */
+static void
+prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
+			 bool with_attrs)
+{
+	memset(call, 0, sizeof(LinkCall));
+	memset(call->nulls, ' ', sizeof(call->nulls));
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("association must not be null")));
+	call->assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("source must not be null")));
+	call->values[0] = ma_key_from_arg(fcinfo, 1, call->assoc->keytype[MA_SK]);
+
+	if (with_targets)
+	{
+		ArrayType  *targets;
+
+		if (PG_ARGISNULL(2))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("targets must not be null"),
+					 errhint("Pass an empty array for no targets.")));
+		targets = ma_keys_from_arg(fcinfo, 2, call->assoc->keytype[MA_TK],
+								   &call->has_null_target);
+		call->values[1] = PointerGetDatum(targets);
+		call->ntargets = ArrayGetNItems(ARR_NDIM(targets), ARR_DIMS(targets));
+	}
+	else
+		call->nulls[1] = 'n';
+
+	call->nulls[2] = 'n';
+	if (with_attrs && PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		Jsonb	   *attrs = PG_GETARG_JSONB_P(3);
+
+		call->attrcols = ma_through_attr_columns(call->assoc, attrs);
+		call->values[2] = JsonbPGetDatum(attrs);
+		call->nulls[2] = ' ';
+	}
+
+	if (with_attrs && call->has_null_target)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("targets must not contain null")));
+}
+
+/*
+ * lock_source
+ *		Serialize writers of one source's links: an exclusive, transaction
+ *		scoped lock on (database, through table, hash of the source key).
+ *		Distinct keys that share a hash only wait for each other.
+ */
+static void
+lock_source(const LinkCall *call)
+{
+	Association *assoc = call->assoc;
+	Oid			sktype = assoc->keytype[MA_SK];
+	TypeCacheEntry *tc = lookup_type_cache(sktype, TYPECACHE_HASH_PROC_FINFO);
+	uint32		hash;
+	LOCKTAG		tag;
+
+	if (OidIsValid(tc->hash_proc))
+		hash = DatumGetUInt32(FunctionCall1Coll(&tc->hash_proc_finfo,
+												assoc->sk_collation,
+												call->values[0]));
+	else
+	{
+		char	   *text = ma_key_to_text(call->values[0], sktype);
+
+		hash = hash_bytes((unsigned char *) text, strlen(text));
+	}
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, assoc->def->through, hash,
+						 MA_LOCK_KIND);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+/*
+ * run_write
+ *		Run one statement of a writer.  Under a transaction snapshot, see
+ *		the latest committed links and cross-check against the transaction
+ *		snapshot, as ri_triggers.c does.
+ */
+static uint64
+run_write(SPIPlanPtr plan, LinkCall *call, int expected)
+{
+	Snapshot	test_snapshot = InvalidSnapshot;
+	Snapshot	crosscheck_snapshot = InvalidSnapshot;
+	int			rc;
+
+	if (IsolationUsesXactSnapshot())
+	{
+		CommandCounterIncrement();
+		test_snapshot = GetLatestSnapshot();
+		crosscheck_snapshot = GetTransactionSnapshot();
+	}
+	rc = SPI_execute_snapshot(plan, call->values, call->nulls, test_snapshot,
+							  crosscheck_snapshot, false, true, 0);
+	if (rc != expected)
+		elog(ERROR, "statement of association \"%s\" failed: %s",
+			 NameStr(call->assoc->name), SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
+ * check_links_possible
+ *		The source and every target must exist (and be visible to the
+ *		caller), whether or not the through table has foreign keys.
+ */
+static void
+check_links_possible(LinkCall *call)
+{
+	Association *assoc = call->assoc;
+	AssocDef   *def = assoc->def;
+	bool		isnull;
+	Datum		missing;
+
+	run_write(ma_get_plan(assoc, AQ_CHECK, NIL), call, SPI_OK_SELECT);
+	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 1, &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("source of association \"%s\" does not exist",
+						def->name),
+				 errdetail("Key (%s)=(%s) is not present in table %s.",
+						   quote_identifier(def->keyname[MA_SK]),
+						   ma_key_to_text(call->values[0], assoc->keytype[MA_SK]),
+						   ma_relation_name(def->source))));
+	missing = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+							&isnull);
+	if (!isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("target of association \"%s\" does not exist",
+						def->name),
+				 errdetail("Key (%s)=(%s) is not present in table %s.",
+						   quote_identifier(def->keyname[MA_TK]),
+						   ma_key_to_text(missing, assoc->keytype[MA_TK]),
+						   ma_relation_name(def->target))));
+}
+
+/*
+ * add_links
+ *		Apply through_attrs to the existing links to the targets, then link
+ *		the targets not linked yet; returns the number of links created.
+ */
+static uint64
+add_links(LinkCall *call)
+{
+	if (call->attrcols != NIL)
+		run_write(ma_get_plan(call->assoc, AQ_UPDATE, call->attrcols), call,
+				  SPI_OK_UPDATE);
+	return run_write(ma_get_plan(call->assoc, AQ_INSERT, call->attrcols), call,
+					 SPI_OK_INSERT);
+}
+
+/*
+ * medium_assoc_add
+ *		add(association, source, targets, through_attrs) RETURNS bigint
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_add);
+Datum
+medium_assoc_add(PG_FUNCTION_ARGS)
+{
+	LinkCall	call;
+	uint64		added = 0;
+
+	prepare_call(fcinfo, &call, true, true);
+	if (call.ntargets == 0)
+		PG_RETURN_INT64(0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	lock_source(&call);
+	check_links_possible(&call);
+	added = add_links(&call);
+	SPI_finish();
+	PG_RETURN_INT64((int64) added);
+}
+
+/*
+ * medium_assoc_remove
+ *		remove(association, source, targets) RETURNS bigint
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_remove);
+Datum
+medium_assoc_remove(PG_FUNCTION_ARGS)
+{
+	LinkCall	call;
+	uint64		removed;
+
+	prepare_call(fcinfo, &call, true, true);
+	if (call.ntargets == 0)
+		PG_RETURN_INT64(0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	lock_source(&call);
+	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE, NIL), &call,
+						SPI_OK_DELETE);
+	SPI_finish();
+	PG_RETURN_INT64((int64) removed);
+}
+
+/*
+ * medium_assoc_set
+ *		set(association, source, targets, through_attrs)
+ *		RETURNS TABLE(added bigint, removed bigint)
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_set);
+Datum
+medium_assoc_set(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	LinkCall	call;
+	Datum		result[2];
+	bool		resultnulls[2] = {false, false};
+	uint64		removed;
+	uint64		added = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	prepare_call(fcinfo, &call, true, true);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	lock_source(&call);
+	check_links_possible(&call);
+	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE_OTHERS, NIL), &call,
+						SPI_OK_DELETE);
+	if (call.ntargets > 0)
+		added = add_links(&call);
+	SPI_finish();
+
+	result[0] = Int64GetDatum((int64) added);
+	result[1] = Int64GetDatum((int64) removed);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, result,
+						 resultnulls);
+	return (Datum) 0;
+}
+
+/*
+ * medium_assoc_has
+ *		has(association, source, targets) RETURNS boolean: every target is
+ *		linked (true for an empty array, null if a target is null).
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_has);
+Datum
+medium_assoc_has(PG_FUNCTION_ARGS)
+{
+	LinkCall	call;
+	AssocQuery	query = AQ_HAS_ALL;
+	bool		isnull;
+	bool		result;
+
+	prepare_call(fcinfo, &call, true, false);
+	if (call.has_null_target)
+		PG_RETURN_NULL();
+	if (call.ntargets == 0)
+		PG_RETURN_BOOL(true);
+	if (call.ntargets == 1)
+	{
+		ArrayType  *targets = DatumGetArrayTypeP(call.values[1]);
+		Datum	   *elems;
+		int			nelems;
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+
+		get_typlenbyvalalign(call.assoc->keytype[MA_TK], &typlen, &typbyval,
+							 &typalign);
+		deconstruct_array(targets, call.assoc->keytype[MA_TK], typlen,
+						  typbyval, typalign, &elems, NULL, &nelems);
+		call.values[1] = elems[0];
+		query = AQ_HAS_ONE;
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_plan(ma_get_plan(call.assoc, query, NIL), call.values,
+						 call.nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "has() of association \"%s\" failed",
+			 NameStr(call.assoc->name));
+	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	PG_RETURN_BOOL(result);
+}
+
+/*
+ * medium_assoc_count
+ *		count(association, source) RETURNS bigint: the number of links.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_count);
+Datum
+medium_assoc_count(PG_FUNCTION_ARGS)
+{
+	LinkCall	call;
+	bool		isnull;
+	int64		result;
+
+	prepare_call(fcinfo, &call, false, false);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_plan(ma_get_plan(call.assoc, AQ_COUNT, NIL), call.values,
+						 call.nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "count() of association \"%s\" failed",
+			 NameStr(call.assoc->name));
+	result = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	PG_RETURN_INT64(result);
+}

@@ -1,0 +1,285 @@
+/*-------------------------------------------------------------------------
+ *
+ * objects.c
+ *	  The database objects of an association: its reader and batch reader
+ *	  functions, their comments, and the dependencies that protect them.
+ *
+ * Readers are LANGUAGE C functions made with ProcedureCreate from this
+ * library's own fixed symbols, so that an owner who is not a superuser can
+ * register an association.  They are ordinary (non-member) functions that
+ * pg_dump dumps; what pg_dump cannot carry, the dependencies below, is
+ * recorded again when the registry row is restored.
+ *
+ * The reader depends (normally) on every key and scope column and on the
+ * unique indexes of the keys, as a view depends on the columns it reads, so
+ * DROP TABLE, DROP COLUMN or dropping a key's constraint fails unless
+ * CASCADE; it depends automatically on the extension, so DROP EXTENSION
+ * removes it.  The batch reader is an internal part of the reader.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/comment.h"
+#include "commands/extension.h"
+#include "access/xact.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "medium_assoc.h"
+
+static Oid	relation_owner(Oid relid);
+static Datum text_array(const char *const *items, int n);
+static Oid	create_reader(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
+static Oid	create_batch(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
+static void comment_function(Oid funcoid, const AssocDef *def, bool batch);
+static void record_dependencies(const AssocDef *def, Oid reader, Oid batch);
+static void depend_on_column(const ObjectAddress *reader, Oid relid,
+							 AttrNumber attnum);
+
+/*
+ * ma_batch_name
+ *		Name of the batch reader: the alias followed by "_batch".
+ */
+char *
+ma_batch_name(const char *name)
+{
+	return psprintf("%s%s", name, MA_BATCH_SUFFIX);
+}
+
+/*
+ * ma_find_function
+ *		The C function of this library named name that runs symbol, in any
+ *		schema, or InvalidOid.
+ */
+Oid
+ma_find_function(const char *name, const char *symbol)
+{
+	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP,
+										   CStringGetDatum(name));
+	Oid			result = InvalidOid;
+
+	for (int i = 0; i < list->n_members && !OidIsValid(result); i++)
+	{
+		HeapTuple	tup = &list->members[i]->tuple;
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		src;
+
+		if (proc->prolang != ClanguageId)
+			continue;
+		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+		if (!isnull && strcmp(TextDatumGetCString(src), symbol) == 0)
+			result = proc->oid;
+	}
+	ReleaseSysCacheList(list);
+	return result;
+}
+
+/*
+ * ma_ensure_objects
+ *		Make sure the association's reader and batch reader exist (creating
+ *		them in the source's schema, owned by the source's owner) and that
+ *		their dependencies are recorded.  Idempotent: after a restore the
+ *		functions exist and only the dependencies are recorded again.
+ */
+void
+ma_ensure_objects(const AssocDef *def)
+{
+	Oid			nsp = get_rel_namespace(def->source);
+	Oid			owner = relation_owner(def->source);
+	Oid			sktype = get_atttype(def->source, def->keyattnum[MA_SK]);
+	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
+	Oid			batch = ma_find_function(ma_batch_name(def->name), MA_BATCH_SYMBOL);
+
+	if (!OidIsValid(reader))
+		reader = create_reader(def, nsp, owner, sktype);
+	if (!OidIsValid(batch))
+		batch = create_batch(def, nsp, owner, sktype);
+	record_dependencies(def, reader, batch);
+	CommandCounterIncrement();
+}
+
+static Oid
+relation_owner(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+static Datum
+text_array(const char *const *items, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * n);
+
+	for (int i = 0; i < n; i++)
+		elems[i] = CStringGetTextDatum(items[i]);
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
+										   TYPALIGN_INT));
+}
+
+/*
+ * create_reader
+ *		<alias>(source <source key type>) RETURNS SETOF <target>,
+ *		STRICT STABLE SECURITY INVOKER.
+ */
+static Oid
+create_reader(const AssocDef *def, Oid nsp, Oid owner, Oid sktype)
+{
+	static const char *const argnames[] = {"source"};
+	ObjectAddress addr;
+
+	addr = ProcedureCreate(def->name, nsp, false, true,
+						   get_rel_type_id(def->target), owner,
+						   ClanguageId, F_FMGR_C_VALIDATOR,
+						   MA_READER_SYMBOL, MA_LIBRARY, NULL,
+						   PROKIND_FUNCTION, false, false, true,
+						   PROVOLATILE_STABLE, PROPARALLEL_RESTRICTED,
+						   buildoidvector(&sktype, 1),
+						   PointerGetDatum(NULL), PointerGetDatum(NULL),
+						   text_array(argnames, 1), NIL,
+						   PointerGetDatum(NULL), PointerGetDatum(NULL),
+						   InvalidOid, 1, 10);
+	CommandCounterIncrement();
+	comment_function(addr.objectId, def, false);
+	return addr.objectId;
+}
+
+/*
+ * create_batch
+ *		<alias>_batch(sources <source key type>[])
+ *		RETURNS TABLE(source <source key type>, target <target>).
+ */
+static Oid
+create_batch(const AssocDef *def, Oid nsp, Oid owner, Oid sktype)
+{
+	static const char *const argnames[] = {"sources", "source", "target"};
+	Oid			skarray = get_array_type(sktype);
+	Datum		alltypes[3];
+	Datum		modes[3];
+	ObjectAddress addr;
+
+	alltypes[0] = ObjectIdGetDatum(skarray);
+	alltypes[1] = ObjectIdGetDatum(sktype);
+	alltypes[2] = ObjectIdGetDatum(get_rel_type_id(def->target));
+	modes[0] = CharGetDatum(PROARGMODE_IN);
+	modes[1] = CharGetDatum(PROARGMODE_TABLE);
+	modes[2] = CharGetDatum(PROARGMODE_TABLE);
+
+	addr = ProcedureCreate(ma_batch_name(def->name), nsp, false, true,
+						   RECORDOID, owner, ClanguageId, F_FMGR_C_VALIDATOR,
+						   MA_BATCH_SYMBOL, MA_LIBRARY, NULL,
+						   PROKIND_FUNCTION, false, false, true,
+						   PROVOLATILE_STABLE, PROPARALLEL_RESTRICTED,
+						   buildoidvector(&skarray, 1),
+						   PointerGetDatum(construct_array(alltypes, 3, OIDOID,
+														   sizeof(Oid), true,
+														   TYPALIGN_INT)),
+						   PointerGetDatum(construct_array(modes, 3, CHAROID, 1,
+														   true, TYPALIGN_CHAR)),
+						   text_array(argnames, 3), NIL,
+						   PointerGetDatum(NULL), PointerGetDatum(NULL),
+						   InvalidOid, 1, 1000);
+	CommandCounterIncrement();
+	comment_function(addr.objectId, def, true);
+	return addr.objectId;
+}
+
+/*
+ * comment_function
+ *		Describe the association in the function's comment.
+ */
+static void
+comment_function(Oid funcoid, const AssocDef *def, bool batch)
+{
+	char	   *comment;
+
+	comment = psprintf("%s of medium_assoc association %s (%s): %s -> %s through %s (%s, %s)%s%s",
+					   batch ? "Batch reader" : "Reader",
+					   quote_identifier(def->name), MA_KIND,
+					   ma_relation_name(def->source),
+					   ma_relation_name(def->target),
+					   ma_relation_name(def->through),
+					   quote_identifier(def->keyname[MA_FK]),
+					   quote_identifier(def->keyname[MA_OK]),
+					   def->scope ? ", scope " : "",
+					   def->scope ? JsonbToCString(NULL, &def->scope->root,
+												   VARSIZE(def->scope)) : "");
+	CreateComments(funcoid, ProcedureRelationId, 0, comment);
+}
+
+static void
+depend_on_column(const ObjectAddress *reader, Oid relid, AttrNumber attnum)
+{
+	ObjectAddress col;
+
+	ObjectAddressSubSet(col, RelationRelationId, relid, attnum);
+	recordDependencyOn(reader, &col, DEPENDENCY_NORMAL);
+}
+
+/*
+ * record_dependencies
+ *		(Re)record the dependencies of the reader and batch reader.
+ */
+static void
+record_dependencies(const AssocDef *def, Oid reader, Oid batch)
+{
+	ObjectAddress readeraddr;
+	ObjectAddress batchaddr;
+	ObjectAddress extaddr;
+	ObjectAddress indexaddr;
+	Oid			index;
+
+	ObjectAddressSet(readeraddr, ProcedureRelationId, reader);
+	ObjectAddressSet(batchaddr, ProcedureRelationId, batch);
+	ObjectAddressSet(extaddr, ExtensionRelationId,
+					 get_extension_oid(MA_EXTENSION, false));
+
+	/* forget what an earlier registration of these functions recorded */
+	deleteDependencyRecordsForClass(ProcedureRelationId, reader,
+									RelationRelationId, DEPENDENCY_NORMAL);
+	deleteDependencyRecordsForClass(ProcedureRelationId, reader,
+									ExtensionRelationId, DEPENDENCY_AUTO);
+	deleteDependencyRecordsForClass(ProcedureRelationId, batch,
+									ProcedureRelationId, DEPENDENCY_INTERNAL);
+
+	depend_on_column(&readeraddr, def->through, def->keyattnum[MA_FK]);
+	depend_on_column(&readeraddr, def->through, def->keyattnum[MA_OK]);
+	depend_on_column(&readeraddr, def->source, def->keyattnum[MA_SK]);
+	depend_on_column(&readeraddr, def->target, def->keyattnum[MA_TK]);
+	for (int i = 0; i < def->nscope; i++)
+		depend_on_column(&readeraddr, def->through, def->scopeattnum[i]);
+
+	index = ma_key_index(def->source, def->keyattnum[MA_SK]);
+	if (OidIsValid(index))
+	{
+		ObjectAddressSet(indexaddr, RelationRelationId, index);
+		recordDependencyOn(&readeraddr, &indexaddr, DEPENDENCY_NORMAL);
+	}
+	index = ma_key_index(def->target, def->keyattnum[MA_TK]);
+	if (OidIsValid(index))
+	{
+		ObjectAddressSet(indexaddr, RelationRelationId, index);
+		recordDependencyOn(&readeraddr, &indexaddr, DEPENDENCY_NORMAL);
+	}
+
+	recordDependencyOn(&readeraddr, &extaddr, DEPENDENCY_AUTO);
+	recordDependencyOn(&batchaddr, &readeraddr, DEPENDENCY_INTERNAL);
+}

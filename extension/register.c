@@ -1,0 +1,204 @@
+/*-------------------------------------------------------------------------
+ *
+ * register.c
+ *	  medium_assoc.belongs_to_many() and medium_assoc.drop_association():
+ *	  registering an association and removing it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "medium_assoc.h"
+
+#if PG_VERSION_NUM >= 160000
+#define ma_table_ownercheck(relid, roleid) \
+	object_ownercheck(RelationRelationId, (relid), (roleid))
+#define ma_schema_aclcheck(nsp, roleid, mode) \
+	object_aclcheck(NamespaceRelationId, (nsp), (roleid), (mode))
+#else
+#define ma_table_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
+#define ma_schema_aclcheck(nsp, roleid, mode) \
+	pg_namespace_aclcheck((nsp), (roleid), (mode))
+#endif
+
+static void require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+static char *name_arg(FunctionCallInfo fcinfo, int argno);
+static void check_may_register(const AssocDef *def);
+static void check_name_free(const AssocDef *def);
+
+static void
+require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
+static char *
+name_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_ARGISNULL(argno) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(argno)));
+}
+
+/*
+ * check_may_register
+ *		The caller must own the source table and may create functions in
+ *		its schema (42501).
+ */
+static void
+check_may_register(const AssocDef *def)
+{
+	Oid			nsp = get_rel_namespace(def->source);
+	AclResult	aclresult;
+
+	if (!ma_table_ownercheck(def->source, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", ma_relation_name(def->source)),
+				 errdetail("Registering or dropping an association requires owning its source table.")));
+	aclresult = ma_schema_aclcheck(nsp, GetUserId(), ACL_CREATE);
+	if (aclresult != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for schema %s",
+						quote_identifier(get_namespace_name(nsp))),
+				 errdetail("The reader of an association is created in the schema of its source table.")));
+}
+
+/*
+ * check_name_free
+ *		Neither the alias nor the reader signatures may be taken (42710).
+ */
+static void
+check_name_free(const AssocDef *def)
+{
+	Oid			nsp = get_rel_namespace(def->source);
+	Oid			sktype = get_atttype(def->source, def->keyattnum[MA_SK]);
+	Oid			skarray = get_array_type(sktype);
+	char	   *batch = ma_batch_name(def->name);
+
+	if (ma_registry_fetch(def->name, true) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("association \"%s\" already exists", def->name),
+				 errhint("Association names are unique in the database; drop it with medium_assoc.drop_association() or choose another alias.")));
+	if (SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(def->name),
+							  PointerGetDatum(buildoidvector(&sktype, 1)),
+							  ObjectIdGetDatum(nsp)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("function %s.%s(%s) already exists",
+						quote_identifier(get_namespace_name(nsp)),
+						quote_identifier(def->name), format_type_be(sktype)),
+				 errhint("Choose another alias.")));
+	if (SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(batch),
+							  PointerGetDatum(buildoidvector(&skarray, 1)),
+							  ObjectIdGetDatum(nsp)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("function %s.%s(%s) already exists",
+						quote_identifier(get_namespace_name(nsp)),
+						quote_identifier(batch), format_type_be(skarray)),
+				 errhint("Choose another alias.")));
+}
+
+/*
+ * medium_assoc_belongs_to_many
+ *		belongs_to_many(source, target, through, alias, foreign_key,
+ *		other_key, source_key, target_key, scope) RETURNS regprocedure:
+ *		validate, record, create the readers; returns the reader.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_belongs_to_many);
+Datum
+medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
+{
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+	Oid			reader;
+
+	require_arg(fcinfo, 0, "source");
+	require_arg(fcinfo, 1, "target");
+	require_arg(fcinfo, 2, "through");
+	require_arg(fcinfo, 3, "alias");
+
+	def->source = PG_GETARG_OID(0);
+	def->target = PG_GETARG_OID(1);
+	def->through = PG_GETARG_OID(2);
+	def->name = name_arg(fcinfo, 3);
+	def->keyname[MA_FK] = name_arg(fcinfo, 4);
+	def->keyname[MA_OK] = name_arg(fcinfo, 5);
+	def->keyname[MA_SK] = name_arg(fcinfo, 6);
+	def->keyname[MA_TK] = name_arg(fcinfo, 7);
+	def->scope = PG_ARGISNULL(8) ? NULL : PG_GETARG_JSONB_P_COPY(8);
+
+	/* one registration at a time; keep the tables from going away */
+	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
+	LockRelationOid(def->source, AccessShareLock);
+	LockRelationOid(def->target, AccessShareLock);
+	LockRelationOid(def->through, AccessShareLock);
+
+	ma_validate_definition(def);
+	check_may_register(def);
+	check_name_free(def);
+
+	ma_registry_insert(def);
+	CommandCounterIncrement();
+
+	reader = ma_find_function(def->name, MA_READER_SYMBOL);
+	if (!OidIsValid(reader))
+		elog(ERROR, "reader of association \"%s\" was not created", def->name);
+	PG_RETURN_OID(reader);
+}
+
+/*
+ * medium_assoc_drop_association
+ *		drop_association(association) RETURNS void: remove the registration
+ *		and the readers.  Waits, like DROP TABLE, for transactions using the
+ *		through table.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_drop_association);
+Datum
+medium_assoc_drop_association(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	AssocDef   *def;
+	Oid			reader;
+
+	require_arg(fcinfo, 0, "association");
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	def = ma_registry_fetch(name, false);
+	if (!ma_table_ownercheck(def->source, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", ma_relation_name(def->source)),
+				 errdetail("Registering or dropping an association requires owning its source table.")));
+
+	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
+	LockRelationOid(def->through, AccessExclusiveLock);
+	/* it may have been dropped while we waited */
+	def = ma_registry_fetch(name, false);
+
+	ma_registry_delete(name);
+	reader = ma_find_function(name, MA_READER_SYMBOL);
+	if (OidIsValid(reader))
+	{
+		ObjectAddress addr;
+
+		ObjectAddressSet(addr, ProcedureRelationId, reader);
+		performDeletion(&addr, DROP_RESTRICT, 0);
+	}
+	PG_RETURN_VOID();
+}

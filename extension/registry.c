@@ -1,0 +1,545 @@
+/*-------------------------------------------------------------------------
+ *
+ * registry.c
+ *	  The registry of associations (medium_assoc.registry) and the
+ *	  backend-local cache of their run-time form and prepared plans.
+ *
+ * The registry is read and written as its owner, the way the system
+ * catalogs are: callers have already checked what the user may do.  Every
+ * change to it sends a relcache invalidation for the registry table, which
+ * each backend's callback turns into a flush of its cache.  Plans are
+ * prepared once per backend and association, kept with SPI_keepplan, and
+ * rebuilt from fresh catalog names when plancache reports them invalid
+ * (a rename, say), as the foreign-key triggers do.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "medium_assoc.h"
+
+static HTAB *assoc_cache = NULL;
+static bool cache_stale = false;
+static Oid	registry_relid = InvalidOid;
+
+static void relcache_callback(Datum arg, Oid relid);
+static void ensure_cache(void);
+static void release_entry(Association *entry);
+static AssocDef *def_from_registry_row(HeapTuple tuple, TupleDesc tupdesc);
+static void query_argtypes(const Association *assoc, AssocQuery query,
+						   int *nargs, Oid *argtypes);
+static char *attrs_variant(List *attrs);
+
+/*
+ * ma_register_callbacks
+ *		Called once from _PG_init: listen for relcache invalidations.
+ */
+void
+ma_register_callbacks(void)
+{
+	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+}
+
+/*
+ * relcache_callback
+ *		A change to the registry flushes the whole cache; a change to a
+ *		participating table marks the associations using it for reload.
+ */
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	Association *entry;
+
+	if (relid == InvalidOid || relid == registry_relid)
+	{
+		cache_stale = true;
+		registry_relid = InvalidOid;
+		return;
+	}
+	if (assoc_cache == NULL)
+		return;
+	hash_seq_init(&status, assoc_cache);
+	while ((entry = (Association *) hash_seq_search(&status)) != NULL)
+	{
+		if (entry->def->source == relid || entry->def->target == relid ||
+			entry->def->through == relid)
+			entry->valid = false;
+	}
+}
+
+/*
+ * ma_registry_relid
+ *		OID of medium_assoc.registry; fails if the extension is missing.
+ */
+Oid
+ma_registry_relid(void)
+{
+	if (!OidIsValid(registry_relid))
+	{
+		Oid			nsp = get_namespace_oid(MA_SCHEMA, true);
+
+		if (OidIsValid(nsp))
+			registry_relid = get_relname_relid(MA_REGISTRY, nsp);
+		if (!OidIsValid(registry_relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("extension \"%s\" is not installed in this database",
+							MA_EXTENSION)));
+	}
+	return registry_relid;
+}
+
+/*
+ * ma_registry_changed
+ *		Tell every backend (this one included, at commit) to flush its cache.
+ */
+void
+ma_registry_changed(void)
+{
+	CacheInvalidateRelcacheByRelid(ma_registry_relid());
+}
+
+/*
+ * ma_become_registry_owner
+ *		Switch to the registry's owner, with search_path pg_catalog, for
+ *		reading or writing it; ma_restore_user switches back.
+ */
+void
+ma_become_registry_owner(RegistryUser *saved)
+{
+	HeapTuple	tuple;
+	Oid			owner;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(ma_registry_relid()));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", registry_relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(owner, saved->sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE);
+	saved->guc_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+}
+
+/*
+ * ma_restore_user
+ *		Return to the caller's identity and search_path.
+ */
+void
+ma_restore_user(RegistryUser *saved)
+{
+	AtEOXact_GUC(true, saved->guc_nestlevel);
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+}
+
+/*
+ * ma_registry_fetch
+ *		Read one association's definition, with the latest snapshot (the
+ *		registry behaves like a catalog), into the caller's memory context.
+ */
+AssocDef *
+ma_registry_fetch(const char *name, bool missing_ok)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RegistryUser saved;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	SPIPlanPtr	plan;
+	AssocDef   *def = NULL;
+
+	values[0] = CStringGetTextDatum(name);
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	plan = SPI_prepare("SELECT name, source, target, through, foreign_key,"
+					   " other_key, source_key, target_key, scope, attnums"
+					   " FROM medium_assoc.registry"
+					   " WHERE name OPERATOR(pg_catalog.=) $1::pg_catalog.name",
+					   1, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_execute_snapshot(plan, values, NULL, GetLatestSnapshot(),
+							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	if (SPI_processed > 0)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+		def = def_from_registry_row(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc);
+		MemoryContextSwitchTo(spicxt);
+	}
+	SPI_finish();
+	ma_restore_user(&saved);
+
+	if (def == NULL && !missing_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("association \"%s\" does not exist", name),
+				 errhint("Register it with medium_assoc.belongs_to_many().")));
+	return def;
+}
+
+/*
+ * def_from_registry_row
+ *		Build an AssocDef from a registry row, in the current context.
+ */
+static AssocDef *
+def_from_registry_row(HeapTuple tuple, TupleDesc tupdesc)
+{
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+	bool		isnull;
+	Datum		d;
+	Datum	   *elems;
+	int			nelems;
+
+	def->name = SPI_getvalue(tuple, tupdesc, 1);
+	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 2, &isnull));
+	def->target = DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 3, &isnull));
+	def->through = DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 4, &isnull));
+	for (int i = 0; i < MA_NKEYS; i++)
+		def->keyname[i] = SPI_getvalue(tuple, tupdesc, 5 + i);
+	d = SPI_getbinval(tuple, tupdesc, 9, &isnull);
+	def->scope = isnull ? NULL : DatumGetJsonbPCopy(d);
+	ma_parse_scope(def);
+
+	d = SPI_getbinval(tuple, tupdesc, 10, &isnull);
+	if (isnull)
+		elog(ERROR, "association \"%s\" has no attribute numbers", def->name);
+	deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true, TYPALIGN_SHORT,
+					  &elems, NULL, &nelems);
+	if (nelems != MA_NKEYS + def->nscope)
+		elog(ERROR, "association \"%s\" has %d attribute numbers, expected %d",
+			 def->name, nelems, MA_NKEYS + def->nscope);
+	for (int i = 0; i < MA_NKEYS; i++)
+		def->keyattnum[i] = DatumGetInt16(elems[i]);
+	for (int i = 0; i < def->nscope; i++)
+		def->scopeattnum[i] = DatumGetInt16(elems[MA_NKEYS + i]);
+	return def;
+}
+
+/*
+ * ma_registry_insert
+ *		Add a validated definition.  The registry's insert trigger fills in
+ *		the attribute numbers and creates the readers and dependencies.
+ */
+void
+ma_registry_insert(const AssocDef *def)
+{
+	RegistryUser saved;
+	Oid			argtypes[9] = {TEXTOID, OIDOID, OIDOID, OIDOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[9];
+	char		nulls[9];
+	int			rc;
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = CStringGetTextDatum(def->name);
+	values[1] = ObjectIdGetDatum(def->source);
+	values[2] = ObjectIdGetDatum(def->target);
+	values[3] = ObjectIdGetDatum(def->through);
+	for (int i = 0; i < MA_NKEYS; i++)
+		values[4 + i] = CStringGetTextDatum(def->keyname[i]);
+	if (def->scope)
+		values[8] = JsonbPGetDatum(def->scope);
+	else
+		nulls[8] = 'n';
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
+							   " (name, source, target, through, foreign_key,"
+							   " other_key, source_key, target_key, scope)"
+							   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
+							   " $3::pg_catalog.regclass, $4::pg_catalog.regclass,"
+							   " $5::pg_catalog.name, $6::pg_catalog.name,"
+							   " $7::pg_catalog.name, $8::pg_catalog.name, $9)",
+							   9, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not insert into the association registry");
+	SPI_finish();
+	ma_restore_user(&saved);
+	ma_registry_changed();
+}
+
+/*
+ * ma_registry_delete
+ *		Remove an association's row.
+ */
+void
+ma_registry_delete(const char *name)
+{
+	RegistryUser saved;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(name);
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("DELETE FROM medium_assoc.registry"
+							  " WHERE name OPERATOR(pg_catalog.=) $1::pg_catalog.name",
+							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not delete from the association registry");
+	SPI_finish();
+	ma_restore_user(&saved);
+	ma_registry_changed();
+}
+
+/*
+ * ensure_cache
+ *		Create the cache on first use; flush it after a registry change.
+ */
+static void
+ensure_cache(void)
+{
+	if (assoc_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = NAMEDATALEN;
+		ctl.entrysize = sizeof(Association);
+		assoc_cache = hash_create("medium_assoc associations", 16, &ctl,
+								  HASH_ELEM | HASH_STRINGS);
+		cache_stale = false;
+	}
+	else if (cache_stale)
+	{
+		HASH_SEQ_STATUS status;
+		Association *entry;
+
+		cache_stale = false;
+		hash_seq_init(&status, assoc_cache);
+		while ((entry = (Association *) hash_seq_search(&status)) != NULL)
+			release_entry(entry);
+	}
+}
+
+/*
+ * release_entry
+ *		Free an entry's plans and memory and remove it from the cache.
+ */
+static void
+release_entry(Association *entry)
+{
+	ListCell   *lc;
+
+	foreach(lc, entry->plans)
+		SPI_freeplan(((AssocPlan *) lfirst(lc))->plan);
+	MemoryContextDelete(entry->mcxt);
+	hash_search(assoc_cache, NameStr(entry->name), HASH_REMOVE, NULL);
+}
+
+/*
+ * ma_lookup
+ *		The cached run-time form of the named association, loading it from
+ *		the registry when absent or invalidated.  Fails with 42704 when no
+ *		such association exists.
+ */
+Association *
+ma_lookup(const char *name)
+{
+	Association *entry;
+	Association local;
+	MemoryContext oldcxt;
+	bool		found;
+
+	if (strlen(name) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("association \"%s\" does not exist", name)));
+
+	/* process pending invalidations, such as another backend's drop */
+	AcceptInvalidationMessages();
+	ensure_cache();
+	entry = hash_search(assoc_cache, name, HASH_FIND, NULL);
+	if (entry != NULL && entry->valid)
+		return entry;
+	if (entry != NULL)
+		release_entry(entry);
+
+	/* build the new entry in its own context before entering it */
+	memset(&local, 0, sizeof(local));
+	local.mcxt = AllocSetContextCreate(TopMemoryContext,
+									   "medium_assoc association",
+									   ALLOCSET_SMALL_SIZES);
+	PG_TRY();
+	{
+		oldcxt = MemoryContextSwitchTo(local.mcxt);
+		local.def = ma_registry_fetch(name, false);
+		ma_describe(&local);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(local.mcxt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSetIdentifier(local.mcxt, local.def->name);
+
+	entry = hash_search(assoc_cache, name, HASH_ENTER, &found);
+	memcpy(((char *) entry) + NAMEDATALEN, ((char *) &local) + NAMEDATALEN,
+		   sizeof(Association) - NAMEDATALEN);
+	entry->valid = true;
+	return entry;
+}
+
+/*
+ * ma_lookup_for_function
+ *		The association whose reader (or batch reader) is fn_oid: the
+ *		function's name is the alias, with "_batch" appended for the batch.
+ */
+Association *
+ma_lookup_for_function(Oid fn_oid, bool batch)
+{
+	char	   *proname = get_func_name(fn_oid);
+	size_t		len;
+
+	if (proname == NULL)
+		elog(ERROR, "cache lookup failed for function %u", fn_oid);
+	len = strlen(proname);
+	if (batch)
+	{
+		size_t		slen = strlen(MA_BATCH_SUFFIX);
+
+		if (len <= slen || strcmp(proname + len - slen, MA_BATCH_SUFFIX) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("function \"%s\" is not the batch reader of an association",
+							proname)));
+		proname[len - slen] = '\0';
+	}
+	return ma_lookup(proname);
+}
+
+/*
+ * query_argtypes
+ *		Parameter types of each statement: the source key, then the target
+ *		key (or an array of it), then through_attrs as jsonb.
+ */
+static void
+query_argtypes(const Association *assoc, AssocQuery query, int *nargs,
+			   Oid *argtypes)
+{
+	argtypes[0] = assoc->keytype[MA_SK];
+	argtypes[1] = assoc->tkarraytype;
+	argtypes[2] = JSONBOID;
+	switch (query)
+	{
+		case AQ_READ:
+		case AQ_COUNT:
+			*nargs = 1;
+			break;
+		case AQ_BATCH:
+			argtypes[0] = assoc->skarraytype;
+			*nargs = 1;
+			break;
+		case AQ_HAS_ONE:
+			argtypes[1] = assoc->keytype[MA_TK];
+			*nargs = 2;
+			break;
+		case AQ_HAS_ALL:
+		case AQ_CHECK:
+		case AQ_DELETE:
+		case AQ_DELETE_OTHERS:
+			*nargs = 2;
+			break;
+		case AQ_INSERT:
+		case AQ_UPDATE:
+			*nargs = 3;
+			break;
+		default:
+			elog(ERROR, "unrecognized association query %d", (int) query);
+	}
+}
+
+/*
+ * attrs_variant
+ *		A key naming the set of through_attrs columns a statement writes.
+ */
+static char *
+attrs_variant(List *attrs)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, attrs)
+		appendStringInfo(&buf, "%d,", lfirst_int(lc));
+	return buf.data;
+}
+
+/*
+ * ma_get_plan
+ *		The prepared statement of one kind for an association (and, for
+ *		writes with through_attrs, one set of attr columns), preparing it on
+ *		first use and again after plancache invalidated it.  Must be called
+ *		within an SPI connection.
+ */
+SPIPlanPtr
+ma_get_plan(Association *assoc, AssocQuery query, List *attrs)
+{
+	char	   *variant = attrs_variant(attrs);
+	ListCell   *lc;
+	AssocPlan  *entry;
+	char	   *sql;
+	int			nargs;
+	Oid			argtypes[3];
+	SPIPlanPtr	plan;
+	MemoryContext oldcxt;
+
+	foreach(lc, assoc->plans)
+	{
+		entry = (AssocPlan *) lfirst(lc);
+		if (entry->query != query || strcmp(entry->variant, variant) != 0)
+			continue;
+		if (SPI_plan_is_valid(entry->plan))
+			return entry->plan;
+		/* rebuild from scratch: names in the text may have changed */
+		SPI_freeplan(entry->plan);
+		assoc->plans = foreach_delete_current(assoc->plans, lc);
+		pfree(entry->variant);
+		pfree(entry);
+		break;
+	}
+
+	sql = ma_build_query(assoc, query, attrs);
+	query_argtypes(assoc, query, &nargs, argtypes);
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+
+	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
+	entry = palloc(sizeof(AssocPlan));
+	entry->query = query;
+	entry->variant = pstrdup(variant);
+	entry->plan = plan;
+	assoc->plans = lappend(assoc->plans, entry);
+	MemoryContextSwitchTo(oldcxt);
+	return plan;
+}

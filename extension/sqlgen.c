@@ -1,0 +1,369 @@
+/*-------------------------------------------------------------------------
+ *
+ * sqlgen.c
+ *	  Text of the statements an association runs.
+ *
+ * Statements are built from the catalog, never from user text: relation
+ * and column names come from their OIDs and attribute numbers at the time
+ * the statement is prepared and are quoted with quote_identifier; every
+ * operator is written OPERATOR(schema.name) with the exact btree equality
+ * operator chosen at validation, operands cast to its input types; every
+ * function is schema-qualified.  A search_path cannot change their meaning.
+ *
+ * In the statements, r is the through table, t the target, s the source;
+ * $1 is the source key (an array of them for the batch reader), $2 the
+ * target key or an array of them, $3 the through_attrs object.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_operator.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "medium_assoc.h"
+
+/* names of an association's relations and columns, quoted */
+typedef struct QueryNames
+{
+	char	   *through;
+	char	   *target;
+	char	   *source;
+	char	   *key[MA_NKEYS];
+} QueryNames;
+
+static void query_names(const Association *assoc, QueryNames *names);
+static char *column_name(Oid relid, AttrNumber attnum);
+static void append_equality(StringInfo buf, const char *lhs, Oid ltype,
+							Oid opr, const char *rhs, Oid rtype, bool any);
+static void append_scope(StringInfo buf, const Association *assoc,
+						 const char *alias);
+static void append_links_from(StringInfo buf, const Association *assoc,
+							  const QueryNames *n);
+static void append_source_match(StringInfo buf, const Association *assoc,
+								const char *alias, const QueryNames *n,
+								bool any);
+static void append_target_match(StringInfo buf, const Association *assoc,
+								const char *alias, const QueryNames *n,
+								const char *rhs, bool any);
+static void append_insert(StringInfo buf, const Association *assoc,
+						  const QueryNames *n, List *attrs);
+static void append_update(StringInfo buf, const Association *assoc,
+						  const QueryNames *n, List *attrs);
+
+/*
+ * ma_relation_name
+ *		The schema-qualified, quoted name of a relation as it is now.
+ */
+char *
+ma_relation_name(Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  relname);
+}
+
+static char *
+column_name(Oid relid, AttrNumber attnum)
+{
+	return (char *) quote_identifier(get_attname(relid, attnum, false));
+}
+
+static void
+query_names(const Association *assoc, QueryNames *n)
+{
+	const AssocDef *def = assoc->def;
+
+	n->through = ma_relation_name(def->through);
+	n->target = ma_relation_name(def->target);
+	n->source = ma_relation_name(def->source);
+	n->key[MA_FK] = column_name(def->through, def->keyattnum[MA_FK]);
+	n->key[MA_OK] = column_name(def->through, def->keyattnum[MA_OK]);
+	n->key[MA_SK] = column_name(def->source, def->keyattnum[MA_SK]);
+	n->key[MA_TK] = column_name(def->target, def->keyattnum[MA_TK]);
+}
+
+/*
+ * append_equality
+ *		lhs OPERATOR(schema.=) rhs, or "= ANY (rhs)" when rhs is an array,
+ *		casting operands whose type is not the operator's input type.
+ */
+static void
+append_equality(StringInfo buf, const char *lhs, Oid ltype, Oid opr,
+				const char *rhs, Oid rtype, bool any)
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
+	Form_pg_operator op;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", opr);
+	op = (Form_pg_operator) GETSTRUCT(tup);
+
+	appendStringInfoString(buf, lhs);
+	if (ltype != op->oprleft)
+		appendStringInfo(buf, "::%s", format_type_be_qualified(op->oprleft));
+	appendStringInfo(buf, " OPERATOR(%s.%s) ",
+					 quote_identifier(get_namespace_name(op->oprnamespace)),
+					 NameStr(op->oprname));
+	if (any)
+		appendStringInfoString(buf, "ANY (");
+	appendStringInfoString(buf, rhs);
+	if (rtype != op->oprright)
+		appendStringInfo(buf, "::%s",
+						 format_type_be_qualified(any ? get_array_type(op->oprright)
+												  : op->oprright));
+	if (any)
+		appendStringInfoChar(buf, ')');
+	ReleaseSysCache(tup);
+}
+
+/*
+ * append_scope
+ *		" AND alias.col = 'value'::type" for each column of the scope.
+ */
+static void
+append_scope(StringInfo buf, const Association *assoc, const char *alias)
+{
+	const AssocDef *def = assoc->def;
+
+	for (int i = 0; i < def->nscope; i++)
+	{
+		AttrNumber	attnum = def->scopeattnum[i];
+		Oid			coltype = get_atttype(def->through, attnum);
+		char	   *lhs = psprintf("%s.%s", alias,
+								   column_name(def->through, attnum));
+
+		appendStringInfoString(buf, " AND ");
+		if (def->scopevalue[i] == NULL)
+			appendStringInfo(buf, "%s IS NULL", lhs);
+		else
+			append_equality(buf, lhs, coltype,
+							lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr,
+							psprintf("%s::%s",
+									 quote_literal_cstr(def->scopevalue[i]),
+									 format_type_be_qualified(coltype)),
+							coltype, false);
+	}
+}
+
+/*
+ * append_links_from
+ *		"through AS r JOIN target AS t ON r.ok = t.tk": the links whose
+ *		target row the caller can see.
+ */
+static void
+append_links_from(StringInfo buf, const Association *assoc,
+				  const QueryNames *n)
+{
+	appendStringInfo(buf, "%s AS r JOIN %s AS t ON ", n->through, n->target);
+	append_equality(buf, psprintf("r.%s", n->key[MA_OK]), assoc->keytype[MA_OK],
+					assoc->ok_eq_opr, psprintf("t.%s", n->key[MA_TK]),
+					assoc->keytype[MA_TK], false);
+}
+
+/* alias.fk = $1, or alias.fk = ANY ($1) */
+static void
+append_source_match(StringInfo buf, const Association *assoc,
+					const char *alias, const QueryNames *n, bool any)
+{
+	append_equality(buf, psprintf("%s.%s", alias, n->key[MA_FK]),
+					assoc->keytype[MA_FK], assoc->fk_eq_opr, "$1",
+					any ? assoc->skarraytype : assoc->keytype[MA_SK], any);
+}
+
+/* alias.ok = rhs, or alias.ok = ANY (rhs) */
+static void
+append_target_match(StringInfo buf, const Association *assoc,
+					const char *alias, const QueryNames *n, const char *rhs,
+					bool any)
+{
+	append_equality(buf, psprintf("%s.%s", alias, n->key[MA_OK]),
+					assoc->keytype[MA_OK], assoc->ok_eq_opr, rhs,
+					any ? assoc->tkarraytype : assoc->keytype[MA_TK], any);
+}
+
+/*
+ * append_insert
+ *		Link each distinct target of $2 not linked yet, writing the scope's
+ *		values and the through_attrs columns.
+ */
+static void
+append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
+			  List *attrs)
+{
+	const AssocDef *def = assoc->def;
+	ListCell   *lc;
+
+	appendStringInfo(buf, "INSERT INTO %s AS r (%s, %s", n->through,
+					 n->key[MA_FK], n->key[MA_OK]);
+	for (int i = 0; i < def->nscope; i++)
+		appendStringInfo(buf, ", %s", column_name(def->through, def->scopeattnum[i]));
+	foreach(lc, attrs)
+		appendStringInfo(buf, ", %s", column_name(def->through, lfirst_int(lc)));
+
+	appendStringInfoString(buf, ") SELECT $1, u.x");
+	for (int i = 0; i < def->nscope; i++)
+	{
+		if (def->scopevalue[i] == NULL)
+			appendStringInfoString(buf, ", NULL");
+		else
+			appendStringInfo(buf, ", %s::%s", quote_literal_cstr(def->scopevalue[i]),
+							 format_type_be_qualified(get_atttype(def->through,
+																  def->scopeattnum[i])));
+	}
+	foreach(lc, attrs)
+		appendStringInfo(buf, ", a.%s", column_name(def->through, lfirst_int(lc)));
+
+	appendStringInfoString(buf, " FROM (SELECT DISTINCT x FROM pg_catalog.unnest($2) AS x) AS u");
+	if (attrs != NIL)
+		appendStringInfo(buf, " CROSS JOIN pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a",
+						 n->through);
+	appendStringInfo(buf, " WHERE NOT EXISTS (SELECT 1 FROM %s AS e WHERE ",
+					 n->through);
+	append_source_match(buf, assoc, "e", n, false);
+	appendStringInfoString(buf, " AND ");
+	append_target_match(buf, assoc, "e", n, "u.x", false);
+	append_scope(buf, assoc, "e");
+	appendStringInfoChar(buf, ')');
+}
+
+/*
+ * append_update
+ *		Apply the through_attrs columns to the existing links to $2.
+ */
+static void
+append_update(StringInfo buf, const Association *assoc, const QueryNames *n,
+			  List *attrs)
+{
+	ListCell   *lc;
+
+	appendStringInfo(buf, "UPDATE %s AS r SET ", n->through);
+	foreach(lc, attrs)
+	{
+		char	   *col = column_name(assoc->def->through, lfirst_int(lc));
+
+		appendStringInfo(buf, "%s%s = a.%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 col, col);
+	}
+	appendStringInfo(buf, " FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a WHERE ",
+					 n->through);
+	append_source_match(buf, assoc, "r", n, false);
+	appendStringInfoString(buf, " AND ");
+	append_target_match(buf, assoc, "r", n, "$2", true);
+	append_scope(buf, assoc, "r");
+}
+
+/*
+ * ma_build_query
+ *		The text of one of an association's statements.
+ */
+char *
+ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
+{
+	QueryNames	n;
+	StringInfoData buf;
+
+	query_names(assoc, &n);
+	initStringInfo(&buf);
+
+	switch (query)
+	{
+		case AQ_READ:
+			appendStringInfoString(&buf, "SELECT t.* FROM ");
+			append_links_from(&buf, assoc, &n);
+			appendStringInfoString(&buf, " WHERE ");
+			append_source_match(&buf, assoc, "r", &n, false);
+			append_scope(&buf, assoc, "r");
+			break;
+
+		case AQ_BATCH:
+			appendStringInfo(&buf, "SELECT r.%s::%s, t FROM ", n.key[MA_FK],
+							 format_type_be_qualified(assoc->keytype[MA_SK]));
+			append_links_from(&buf, assoc, &n);
+			appendStringInfoString(&buf, " WHERE ");
+			append_source_match(&buf, assoc, "r", &n, true);
+			append_scope(&buf, assoc, "r");
+			break;
+
+		case AQ_COUNT:
+			appendStringInfoString(&buf, "SELECT pg_catalog.count(*) FROM ");
+			append_links_from(&buf, assoc, &n);
+			appendStringInfoString(&buf, " WHERE ");
+			append_source_match(&buf, assoc, "r", &n, false);
+			append_scope(&buf, assoc, "r");
+			break;
+
+		case AQ_HAS_ONE:
+			appendStringInfoString(&buf, "SELECT EXISTS (SELECT 1 FROM ");
+			append_links_from(&buf, assoc, &n);
+			appendStringInfoString(&buf, " WHERE ");
+			append_source_match(&buf, assoc, "r", &n, false);
+			appendStringInfoString(&buf, " AND ");
+			append_target_match(&buf, assoc, "r", &n, "$2", false);
+			append_scope(&buf, assoc, "r");
+			appendStringInfoChar(&buf, ')');
+			break;
+
+		case AQ_HAS_ALL:
+			appendStringInfoString(&buf, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.unnest($2) AS u(x)"
+								   " WHERE NOT EXISTS (SELECT 1 FROM ");
+			append_links_from(&buf, assoc, &n);
+			appendStringInfoString(&buf, " WHERE ");
+			append_source_match(&buf, assoc, "r", &n, false);
+			appendStringInfoString(&buf, " AND ");
+			append_target_match(&buf, assoc, "r", &n, "u.x", false);
+			append_scope(&buf, assoc, "r");
+			appendStringInfoString(&buf, "))");
+			break;
+
+		case AQ_CHECK:
+			appendStringInfo(&buf, "SELECT EXISTS (SELECT 1 FROM %s AS s WHERE ",
+							 n.source);
+			append_equality(&buf, psprintf("s.%s", n.key[MA_SK]), assoc->keytype[MA_SK],
+							assoc->sk_eq_opr, "$1", assoc->keytype[MA_SK], false);
+			appendStringInfoString(&buf, "), (SELECT u.x FROM pg_catalog.unnest($2) AS u(x)"
+								   " WHERE NOT EXISTS (SELECT 1 FROM ");
+			appendStringInfo(&buf, "%s AS t WHERE ", n.target);
+			append_equality(&buf, psprintf("t.%s", n.key[MA_TK]), assoc->keytype[MA_TK],
+							assoc->tk_eq_opr, "u.x", assoc->keytype[MA_TK], false);
+			appendStringInfoString(&buf, ") LIMIT 1)");
+			break;
+
+		case AQ_INSERT:
+			append_insert(&buf, assoc, &n, attrs);
+			break;
+
+		case AQ_UPDATE:
+			append_update(&buf, assoc, &n, attrs);
+			break;
+
+		case AQ_DELETE:
+			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
+			append_source_match(&buf, assoc, "r", &n, false);
+			appendStringInfoString(&buf, " AND ");
+			append_target_match(&buf, assoc, "r", &n, "$2", true);
+			append_scope(&buf, assoc, "r");
+			break;
+
+		case AQ_DELETE_OTHERS:
+			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
+			append_source_match(&buf, assoc, "r", &n, false);
+			append_scope(&buf, assoc, "r");
+			appendStringInfoString(&buf, " AND NOT (");
+			append_target_match(&buf, assoc, "r", &n, "$2", true);
+			appendStringInfoChar(&buf, ')');
+			break;
+
+		default:
+			elog(ERROR, "unrecognized association query %d", (int) query);
+	}
+	return buf.data;
+}

@@ -1,0 +1,592 @@
+/*-------------------------------------------------------------------------
+ *
+ * validate.c
+ *	  Validation of an association against the system catalogs: tables,
+ *	  key columns, key uniqueness, foreign-key inference, comparability of
+ *	  key types, the scope and through_attrs.  Also derives the run-time
+ *	  description (types and equality operators) of a registered one.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "medium_assoc.h"
+
+static const char *const key_argname[MA_NKEYS] = {
+	"foreign_key", "other_key", "source_key", "target_key"
+};
+
+static void check_alias(const char *name);
+static void check_table(Oid relid, const char *argname);
+static AttrNumber column_attnum(Oid relid, const char *colname);
+static Oid	unique_index_on(Oid relid, AttrNumber attnum);
+static AttrNumber resolve_unique_key(Oid relid, const char *colname,
+									 const char *argname);
+static AttrNumber infer_foreign_key(Oid through, Oid referenced,
+									AttrNumber refattnum, AttrNumber exclude,
+									const char *argname);
+static Oid	equality_operator(Oid ltype, Oid rtype);
+static void check_comparable(const AssocDef *def, int fk, int key);
+static void check_scope_values(const AssocDef *def);
+
+/*
+ * ma_validate_definition
+ *		Check a definition given to belongs_to_many and complete it: key
+ *		names left NULL are inferred, attribute numbers are filled in.
+ *		Raises the SQLSTATEs the contract lists; changes nothing.
+ */
+void
+ma_validate_definition(AssocDef *def)
+{
+	check_alias(def->name);
+	check_table(def->source, "source");
+	check_table(def->target, "target");
+	check_table(def->through, "through");
+
+	def->keyattnum[MA_SK] = resolve_unique_key(def->source,
+											   def->keyname[MA_SK],
+											   "source_key");
+	def->keyattnum[MA_TK] = resolve_unique_key(def->target,
+											   def->keyname[MA_TK],
+											   "target_key");
+
+	if (def->keyname[MA_FK] != NULL)
+		def->keyattnum[MA_FK] = column_attnum(def->through, def->keyname[MA_FK]);
+	else if (def->source == def->target)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("cannot infer the foreign keys of self-referential association \"%s\"",
+						def->name),
+				 errdetail("Both columns of %s point at %s.",
+						   ma_relation_name(def->through),
+						   ma_relation_name(def->source)),
+				 errhint("Pass foreign_key and other_key.")));
+	else
+		def->keyattnum[MA_FK] = infer_foreign_key(def->through, def->source,
+												  def->keyattnum[MA_SK],
+												  InvalidAttrNumber,
+												  "foreign_key");
+
+	if (def->keyname[MA_OK] != NULL)
+		def->keyattnum[MA_OK] = column_attnum(def->through, def->keyname[MA_OK]);
+	else if (def->source == def->target)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("cannot infer the other key of self-referential association \"%s\"",
+						def->name),
+				 errhint("Pass other_key.")));
+	else
+		def->keyattnum[MA_OK] = infer_foreign_key(def->through, def->target,
+												  def->keyattnum[MA_TK],
+												  def->keyattnum[MA_FK],
+												  "other_key");
+
+	if (def->keyattnum[MA_FK] == def->keyattnum[MA_OK])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("foreign_key and other_key must be different columns")));
+
+	/* store the names as the catalog spells them */
+	def->keyname[MA_FK] = get_attname(def->through, def->keyattnum[MA_FK], false);
+	def->keyname[MA_OK] = get_attname(def->through, def->keyattnum[MA_OK], false);
+	def->keyname[MA_SK] = get_attname(def->source, def->keyattnum[MA_SK], false);
+	def->keyname[MA_TK] = get_attname(def->target, def->keyattnum[MA_TK], false);
+
+	check_comparable(def, MA_FK, MA_SK);
+	check_comparable(def, MA_OK, MA_TK);
+
+	ma_parse_scope(def);
+	for (int i = 0; i < def->nscope; i++)
+	{
+		def->scopeattnum[i] = column_attnum(def->through, def->scopename[i]);
+		if (def->scopeattnum[i] == def->keyattnum[MA_FK] ||
+			def->scopeattnum[i] == def->keyattnum[MA_OK])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scope cannot constrain key column \"%s\"",
+							def->scopename[i])));
+	}
+	check_scope_values(def);
+}
+
+/*
+ * check_alias
+ *		An alias is a non-empty name that leaves room for "_batch".
+ */
+static void
+check_alias(const char *name)
+{
+	if (name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("association alias must not be empty")));
+	if ((int) strlen(name) > MA_MAX_ALIAS_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("association alias \"%s\" is too long", name),
+				 errdetail("An alias is at most %d bytes, so that its batch reader \"%s%s\" fits in a name.",
+						   MA_MAX_ALIAS_LEN, name, MA_BATCH_SUFFIX)));
+}
+
+/*
+ * check_table
+ *		The relation must exist and be a table (plain or partitioned).
+ */
+static void
+check_table(Oid relid, const char *argname)
+{
+	char		relkind = get_rel_relkind(relid);
+
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("%s table with OID %u does not exist", argname, relid)));
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s \"%s\" is not a table", argname,
+						ma_relation_name(relid))));
+}
+
+/*
+ * column_attnum
+ *		Attribute number of a user column, or 42703.
+ */
+static AttrNumber
+column_attnum(Oid relid, const char *colname)
+{
+	AttrNumber	attnum = get_attnum(relid, colname);
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						colname, ma_relation_name(relid))));
+	return attnum;
+}
+
+/*
+ * unique_index_on
+ *		A valid, immediate, non-partial unique index on exactly this one
+ *		column, or InvalidOid.  The primary key index is preferred.
+ */
+static Oid
+unique_index_on(Oid relid, AttrNumber attnum)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	Oid			found = InvalidOid;
+	ListCell   *lc;
+
+	foreach(lc, indexes)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		Form_pg_index index;
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for index %u", indexoid);
+		index = (Form_pg_index) GETSTRUCT(tup);
+		if (index->indisunique && index->indisvalid && index->indimmediate &&
+			index->indnkeyatts == 1 && index->indkey.values[0] == attnum &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			(!OidIsValid(found) || indexoid == pk))
+			found = indexoid;
+		ReleaseSysCache(tup);
+	}
+	table_close(rel, NoLock);
+	return found;
+}
+
+/*
+ * ma_key_index
+ *		The unique index that makes a key column a key, or InvalidOid.
+ */
+Oid
+ma_key_index(Oid relid, AttrNumber attnum)
+{
+	return unique_index_on(relid, attnum);
+}
+
+/*
+ * resolve_unique_key
+ *		The named column, or the single-column primary key when colname is
+ *		NULL; either way it must be unique on its own.
+ */
+static AttrNumber
+resolve_unique_key(Oid relid, const char *colname, const char *argname)
+{
+	AttrNumber	attnum;
+
+	if (colname == NULL)
+	{
+		Relation	rel = table_open(relid, AccessShareLock);
+		Oid			pk = RelationGetPrimaryKeyIndex(rel);
+		HeapTuple	tup;
+		Form_pg_index index;
+
+		table_close(rel, NoLock);
+		if (!OidIsValid(pk))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("table \"%s\" has no primary key",
+							ma_relation_name(relid)),
+					 errhint("Pass %s to name a unique column.", argname)));
+		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for index %u", pk);
+		index = (Form_pg_index) GETSTRUCT(tup);
+		if (index->indnkeyatts != 1)
+		{
+			ReleaseSysCache(tup);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("primary key of table \"%s\" has more than one column",
+							ma_relation_name(relid)),
+					 errhint("Pass %s to name a unique column.", argname)));
+		}
+		attnum = index->indkey.values[0];
+		ReleaseSysCache(tup);
+		return attnum;
+	}
+
+	attnum = column_attnum(relid, colname);
+	if (!OidIsValid(unique_index_on(relid, attnum)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("column \"%s\" of table \"%s\" is not unique",
+						colname, ma_relation_name(relid)),
+				 errdetail("The %s must have a primary key or unique constraint of its own.",
+						   argname),
+				 errhint("Add a unique constraint on that column, or pass another %s.",
+						 argname)));
+	return attnum;
+}
+
+/*
+ * infer_foreign_key
+ *		The single through column whose single-column foreign key points at
+ *		referenced.refattnum, skipping the column exclude.
+ */
+static AttrNumber
+infer_foreign_key(Oid through, Oid referenced, AttrNumber refattnum,
+				  AttrNumber exclude, const char *argname)
+{
+	Relation	rel = table_open(through, AccessShareLock);
+	List	   *fkeys = RelationGetFKeyList(rel);
+	AttrNumber	found = InvalidAttrNumber;
+	int			nfound = 0;
+	ListCell   *lc;
+
+	foreach(lc, fkeys)
+	{
+		ForeignKeyCacheInfo *fk = (ForeignKeyCacheInfo *) lfirst(lc);
+
+		if (fk->confrelid != referenced || fk->nkeys != 1 ||
+			fk->confkey[0] != refattnum || fk->conkey[0] == exclude)
+			continue;
+		if (nfound == 0 || fk->conkey[0] != found)
+			nfound++;
+		found = fk->conkey[0];
+	}
+	table_close(rel, NoLock);
+
+	if (nfound == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("cannot infer %s: table \"%s\" has no foreign key to \"%s\"",
+						argname, ma_relation_name(through),
+						ma_relation_name(referenced)),
+				 errhint("Pass %s to name the column of \"%s\" that points at \"%s\".",
+						 argname, ma_relation_name(through),
+						 ma_relation_name(referenced))));
+	if (nfound > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("cannot infer %s: table \"%s\" has several foreign keys to \"%s\"",
+						argname, ma_relation_name(through),
+						ma_relation_name(referenced)),
+				 errhint("Pass %s to choose one.", argname)));
+	return found;
+}
+
+/*
+ * equality_operator
+ *		The btree equality operator comparing ltype with rtype, found in the
+ *		default btree operator family of ltype, or InvalidOid.
+ */
+static Oid
+equality_operator(Oid ltype, Oid rtype)
+{
+	TypeCacheEntry *l = lookup_type_cache(ltype, TYPECACHE_BTREE_OPFAMILY);
+	TypeCacheEntry *r = lookup_type_cache(rtype, TYPECACHE_BTREE_OPFAMILY);
+	Oid			rin;
+
+	if (!OidIsValid(l->btree_opf))
+		return InvalidOid;
+	rin = (r->btree_opf == l->btree_opf) ? r->btree_opintype : rtype;
+	return get_opfamily_member(l->btree_opf, l->btree_opintype, rin,
+							   BTEqualStrategyNumber);
+}
+
+/*
+ * check_comparable
+ *		A through column and the key it points at must be comparable with a
+ *		btree equality operator, and the key must be assignable to it.
+ */
+static void
+check_comparable(const AssocDef *def, int fk, int key)
+{
+	Oid			rel = (key == MA_SK) ? def->source : def->target;
+	Oid			fktype = get_atttype(def->through, def->keyattnum[fk]);
+	Oid			keytype = get_atttype(rel, def->keyattnum[key]);
+
+	if (!OidIsValid(equality_operator(fktype, keytype)) ||
+		!OidIsValid(equality_operator(keytype, keytype)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s \"%s\" and %s \"%s\" cannot be compared",
+						key_argname[fk], def->keyname[fk],
+						key_argname[key], def->keyname[key]),
+				 errdetail("Key columns are of incompatible types: %s and %s.",
+						   format_type_be(fktype), format_type_be(keytype))));
+	if (!can_coerce_type(1, &keytype, &fktype, COERCION_ASSIGNMENT))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s \"%s\" cannot be assigned to %s \"%s\"",
+						key_argname[key], def->keyname[key],
+						key_argname[fk], def->keyname[fk]),
+				 errdetail("There is no assignment cast from %s to %s.",
+						   format_type_be(keytype), format_type_be(fktype))));
+	if (!OidIsValid(get_array_type(keytype)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type %s of %s \"%s\" has no array type",
+						format_type_be(keytype), key_argname[key],
+						def->keyname[key])));
+}
+
+/*
+ * ma_parse_scope
+ *		Split a scope object into column names and text values.  A scope is
+ *		a JSON object of scalars; JSON null means the column IS NULL.
+ */
+void
+ma_parse_scope(AssocDef *def)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0;
+
+	def->nscope = 0;
+	if (def->scope == NULL)
+		return;
+	if (!JB_ROOT_IS_OBJECT(def->scope) || JB_ROOT_IS_SCALAR(def->scope))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scope must be a JSON object")));
+	def->nscope = JB_ROOT_COUNT(def->scope);
+	def->scopename = palloc0(sizeof(char *) * Max(def->nscope, 1));
+	def->scopevalue = palloc0(sizeof(char *) * Max(def->nscope, 1));
+	def->scopeattnum = palloc0(sizeof(AttrNumber) * Max(def->nscope, 1));
+
+	it = JsonbIteratorInit(&def->scope->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			def->scopename[n] = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+		{
+			switch (v.type)
+			{
+				case jbvNull:
+					def->scopevalue[n] = NULL;
+					break;
+				case jbvString:
+					def->scopevalue[n] = pnstrdup(v.val.string.val,
+												  v.val.string.len);
+					break;
+				case jbvNumeric:
+					def->scopevalue[n] =
+						DatumGetCString(DirectFunctionCall1(numeric_out,
+															NumericGetDatum(v.val.numeric)));
+					break;
+				case jbvBool:
+					def->scopevalue[n] = pstrdup(v.val.boolean ? "true" : "false");
+					break;
+				default:
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("scope value of \"%s\" must be a JSON scalar",
+									def->scopename[n])));
+			}
+			n++;
+		}
+	}
+}
+
+/*
+ * check_scope_values
+ *		Every scope value must be valid input for its column's type, and
+ *		that type must have an equality operator.
+ */
+static void
+check_scope_values(const AssocDef *def)
+{
+	for (int i = 0; i < def->nscope; i++)
+	{
+		Oid			coltype = get_atttype(def->through, def->scopeattnum[i]);
+		Oid			typinput;
+		Oid			typioparam;
+		MemoryContext cxt = CurrentMemoryContext;
+
+		if (!OidIsValid(lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scope column \"%s\" has no equality operator",
+							def->scopename[i])));
+		if (def->scopevalue[i] == NULL)
+			continue;
+		getTypeInputInfo(coltype, &typinput, &typioparam);
+		PG_TRY();
+		{
+			(void) OidInputFunctionCall(typinput, def->scopevalue[i],
+										typioparam, -1);
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scope value of \"%s\" is not a valid %s",
+							def->scopename[i], format_type_be(coltype)),
+					 errdetail("%s", edata->message)));
+		}
+		PG_END_TRY();
+	}
+}
+
+/*
+ * ma_resolve_attnums
+ *		Look up the attribute numbers of a definition's columns by name, as
+ *		after a restore, where pg_dump may have renumbered them.
+ */
+void
+ma_resolve_attnums(AssocDef *def)
+{
+	def->keyattnum[MA_FK] = column_attnum(def->through, def->keyname[MA_FK]);
+	def->keyattnum[MA_OK] = column_attnum(def->through, def->keyname[MA_OK]);
+	def->keyattnum[MA_SK] = column_attnum(def->source, def->keyname[MA_SK]);
+	def->keyattnum[MA_TK] = column_attnum(def->target, def->keyname[MA_TK]);
+	for (int i = 0; i < def->nscope; i++)
+		def->scopeattnum[i] = column_attnum(def->through, def->scopename[i]);
+}
+
+/*
+ * ma_describe
+ *		Fill in the types and operators of a cached association from its
+ *		definition's attribute numbers.
+ */
+void
+ma_describe(Association *assoc)
+{
+	AssocDef   *def = assoc->def;
+	Oid			rels[MA_NKEYS] = {def->through, def->through, def->source, def->target};
+	int32		typmod;
+	Oid			collation;
+
+	for (int i = 0; i < MA_NKEYS; i++)
+	{
+		get_atttypetypmodcoll(rels[i], def->keyattnum[i], &assoc->keytype[i],
+							  &typmod, &collation);
+		if (i == MA_SK)
+			assoc->sk_collation = collation;
+	}
+	assoc->skarraytype = get_array_type(assoc->keytype[MA_SK]);
+	assoc->tkarraytype = get_array_type(assoc->keytype[MA_TK]);
+	assoc->fk_eq_opr = equality_operator(assoc->keytype[MA_FK], assoc->keytype[MA_SK]);
+	assoc->ok_eq_opr = equality_operator(assoc->keytype[MA_OK], assoc->keytype[MA_TK]);
+	assoc->sk_eq_opr = equality_operator(assoc->keytype[MA_SK], assoc->keytype[MA_SK]);
+	assoc->tk_eq_opr = equality_operator(assoc->keytype[MA_TK], assoc->keytype[MA_TK]);
+	if (!OidIsValid(assoc->fk_eq_opr) || !OidIsValid(assoc->ok_eq_opr) ||
+		!OidIsValid(assoc->sk_eq_opr) || !OidIsValid(assoc->tk_eq_opr) ||
+		!OidIsValid(assoc->skarraytype) || !OidIsValid(assoc->tkarraytype))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("key types of association \"%s\" cannot be compared",
+						def->name)));
+}
+
+/*
+ * ma_through_attr_columns
+ *		Validate through_attrs (a JSON object naming through columns other
+ *		than the keys and the scope) and return its columns' attribute
+ *		numbers in table order.
+ */
+List *
+ma_through_attr_columns(const Association *assoc, Jsonb *attrs)
+{
+	const AssocDef *def = assoc->def;
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	List	   *result = NIL;
+
+	if (attrs == NULL)
+		return NIL;
+	if (!JB_ROOT_IS_OBJECT(attrs) || JB_ROOT_IS_SCALAR(attrs))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("through_attrs must be a JSON object")));
+
+	it = JsonbIteratorInit(&attrs->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *col;
+		AttrNumber	attnum;
+
+		if (tok != WJB_KEY)
+			continue;
+		col = pnstrdup(v.val.string.val, v.val.string.len);
+		attnum = column_attnum(def->through, col);
+		if (attnum == def->keyattnum[MA_FK] || attnum == def->keyattnum[MA_OK])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("through_attrs cannot set key column \"%s\"", col)));
+		for (int i = 0; i < def->nscope; i++)
+			if (attnum == def->scopeattnum[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("through_attrs cannot set scope column \"%s\"",
+								col)));
+		if (get_attgenerated(def->through, attnum) != '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("through_attrs cannot set generated column \"%s\"",
+							col)));
+		result = list_append_unique_int(result, attnum);
+	}
+	list_sort(result, list_int_cmp);
+	return result;
+}
