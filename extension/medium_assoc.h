@@ -132,7 +132,6 @@ extern void ma_resolve_attnums(AssocDef *def);
 extern void ma_describe(Association *assoc);
 extern List *ma_through_attr_columns(const Association *assoc, Jsonb *attrs);
 extern void ma_parse_scope(AssocDef *def);
-extern Oid	ma_key_index(Oid relid, AttrNumber attnum);
 
 /* objects.c */
 extern Oid	ma_find_function(const char *name, const char *symbol);

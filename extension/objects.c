@@ -10,11 +10,12 @@
  * pg_dump dumps; what pg_dump cannot carry, the dependencies below, is
  * recorded again when the registry row is restored.
  *
- * The reader depends (normally) on every key and scope column and on the
- * unique indexes of the keys, as a view depends on the columns it reads, so
- * DROP TABLE, DROP COLUMN or dropping a key's constraint fails unless
+ * The reader depends (normally) on every key and scope column, as a view
+ * depends on the columns it reads, so DROP TABLE or DROP COLUMN fails unless
  * CASCADE; it depends automatically on the extension, so DROP EXTENSION
- * removes it.  The batch reader is an internal part of the reader.
+ * removes it.  The batch reader is an internal part of the reader.  No
+ * dependency on the keys' unique indexes is recorded: it would make pg_dump
+ * put the readers after the registry's data, which recreates them.
  *
  *-------------------------------------------------------------------------
  */
@@ -244,8 +245,6 @@ record_dependencies(const AssocDef *def, Oid reader, Oid batch)
 	ObjectAddress readeraddr;
 	ObjectAddress batchaddr;
 	ObjectAddress extaddr;
-	ObjectAddress indexaddr;
-	Oid			index;
 
 	ObjectAddressSet(readeraddr, ProcedureRelationId, reader);
 	ObjectAddressSet(batchaddr, ProcedureRelationId, batch);
@@ -266,19 +265,6 @@ record_dependencies(const AssocDef *def, Oid reader, Oid batch)
 	depend_on_column(&readeraddr, def->target, def->keyattnum[MA_TK]);
 	for (int i = 0; i < def->nscope; i++)
 		depend_on_column(&readeraddr, def->through, def->scopeattnum[i]);
-
-	index = ma_key_index(def->source, def->keyattnum[MA_SK]);
-	if (OidIsValid(index))
-	{
-		ObjectAddressSet(indexaddr, RelationRelationId, index);
-		recordDependencyOn(&readeraddr, &indexaddr, DEPENDENCY_NORMAL);
-	}
-	index = ma_key_index(def->target, def->keyattnum[MA_TK]);
-	if (OidIsValid(index))
-	{
-		ObjectAddressSet(indexaddr, RelationRelationId, index);
-		recordDependencyOn(&readeraddr, &indexaddr, DEPENDENCY_NORMAL);
-	}
 
 	recordDependencyOn(&readeraddr, &extaddr, DEPENDENCY_AUTO);
 	recordDependencyOn(&batchaddr, &readeraddr, DEPENDENCY_INTERNAL);

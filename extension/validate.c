@@ -41,6 +41,8 @@ static AttrNumber infer_foreign_key(Oid through, Oid referenced,
 									const char *argname);
 static Oid	equality_operator(Oid ltype, Oid rtype);
 static void check_comparable(const AssocDef *def, int fk, int key);
+static void check_scope_value(const char *colname, Oid coltype,
+							  const char *value);
 static void check_scope_values(const AssocDef *def);
 
 /*
@@ -212,16 +214,6 @@ unique_index_on(Oid relid, AttrNumber attnum)
 	}
 	table_close(rel, NoLock);
 	return found;
-}
-
-/*
- * ma_key_index
- *		The unique index that makes a key column a key, or InvalidOid.
- */
-Oid
-ma_key_index(Oid relid, AttrNumber attnum)
-{
-	return unique_index_on(relid, attnum);
 }
 
 /*
@@ -443,9 +435,42 @@ ma_parse_scope(AssocDef *def)
 }
 
 /*
+ * check_scope_value
+ *		A scope value must be valid input for its column's type; report a
+ *		bad one as a malformed scope (22023).
+ */
+static void
+check_scope_value(const char *colname, Oid coltype, const char *value)
+{
+	Oid			typinput;
+	Oid			typioparam;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	getTypeInputInfo(coltype, &typinput, &typioparam);
+	PG_TRY();
+	{
+		(void) OidInputFunctionCall(typinput, (char *) value, typioparam, -1);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scope value of \"%s\" is not a valid %s",
+						colname, format_type_be(coltype)),
+				 errdetail("%s", edata->message)));
+	}
+	PG_END_TRY();
+}
+
+/*
  * check_scope_values
- *		Every scope value must be valid input for its column's type, and
- *		that type must have an equality operator.
+ *		Every scope column's type needs an equality operator, and every
+ *		value must be valid input for it.
  */
 static void
 check_scope_values(const AssocDef *def)
@@ -453,37 +478,14 @@ check_scope_values(const AssocDef *def)
 	for (int i = 0; i < def->nscope; i++)
 	{
 		Oid			coltype = get_atttype(def->through, def->scopeattnum[i]);
-		Oid			typinput;
-		Oid			typioparam;
-		MemoryContext cxt = CurrentMemoryContext;
 
 		if (!OidIsValid(lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("scope column \"%s\" has no equality operator",
 							def->scopename[i])));
-		if (def->scopevalue[i] == NULL)
-			continue;
-		getTypeInputInfo(coltype, &typinput, &typioparam);
-		PG_TRY();
-		{
-			(void) OidInputFunctionCall(typinput, def->scopevalue[i],
-										typioparam, -1);
-		}
-		PG_CATCH();
-		{
-			ErrorData  *edata;
-
-			MemoryContextSwitchTo(cxt);
-			edata = CopyErrorData();
-			FlushErrorState();
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("scope value of \"%s\" is not a valid %s",
-							def->scopename[i], format_type_be(coltype)),
-					 errdetail("%s", edata->message)));
-		}
-		PG_END_TRY();
+		if (def->scopevalue[i] != NULL)
+			check_scope_value(def->scopename[i], coltype, def->scopevalue[i]);
 	}
 }
 
