@@ -11,6 +11,7 @@ OBJS = \
 	extension/objects.o \
 	extension/sqlgen.o \
 	extension/reader.o \
+	extension/walk.o \
 	extension/mutate.o \
 	extension/keyvalue.o \
 	extension/register.o \
@@ -29,3 +30,9 @@ PG_CPPFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializer
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# make demo: run examples/medium_clone.sql on a throwaway cluster (after make install)
+.PHONY: demo
+demo:
+	pg_virtualenv -t -v $(MAJORVERSION) -c '--locale=C.UTF-8' \
+		psql -X -v ON_ERROR_STOP=1 -f examples/medium_clone.sql

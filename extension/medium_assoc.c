@@ -11,6 +11,7 @@
  *	  objects.c   the reader functions and their dependencies
  *	  sqlgen.c    the text of the statements, quoted and qualified
  *	  reader.c    the readers
+ *	  walk.c      walking links with index scans, the readers' fast path
  *	  mutate.c    add, remove, set, has, count
  *	  keyvalue.c  turning "any" arguments into key values
  *	  register.c  belongs_to_many and drop_association

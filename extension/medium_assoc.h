@@ -22,6 +22,7 @@
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+#include "utils/snapshot.h"
 
 #define MA_SCHEMA			"medium_assoc"
 #define MA_REGISTRY			"registry"
@@ -77,6 +78,29 @@ typedef enum AssocQuery
 } AssocQuery;
 
 /*
+ * How to walk an association's links with two index scans, without SPI:
+ * the through table's btree index led by the foreign key, and the target
+ * key's unique index.  Worked out on first use; usable is false when a
+ * table is partitioned or a suitable index is missing.
+ */
+typedef struct AssocWalk
+{
+	bool		checked;
+	bool		usable;
+	Oid			through_index;
+	RegProcedure fk_proc;		/* equality of index key and source key */
+	Oid			fk_subtype;
+	Oid			fk_collation;
+	Oid			target_index;
+	RegProcedure tk_proc;		/* equality of target key and through.ok */
+	Oid			tk_subtype;
+	Oid			tk_collation;
+	FmgrInfo   *scope_eq;		/* per scope column: equality function */
+	Oid		   *scope_collation;
+	Datum	   *scope_value;	/* parsed scope values (NULL: IS NULL) */
+} AssocWalk;
+
+/*
  * The run-time form of an association, cached per backend.
  */
 typedef struct Association
@@ -94,6 +118,7 @@ typedef struct Association
 	Oid			tk_eq_opr;		/* target key = target key */
 	Oid			sk_collation;	/* collation of the source key column */
 	List	   *plans;			/* of AssocPlan */
+	AssocWalk	walk;
 } Association;
 
 /* a prepared statement of an association; variant names the attr columns */
@@ -125,6 +150,7 @@ extern Association *ma_lookup_for_function(Oid fn_oid, bool batch);
 extern SPIPlanPtr ma_get_plan(Association *assoc, AssocQuery query,
 							  List *attrs);
 extern void ma_register_callbacks(void);
+extern uint64 ma_cache_generation(void);
 
 /* validate.c */
 extern void ma_validate_definition(AssocDef *def);
@@ -142,6 +168,18 @@ extern char *ma_batch_name(const char *name);
 extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
 extern char *ma_relation_name(Oid relid);
+
+/* walk.c */
+struct TupleTableSlot;
+typedef void (*LinkVisitor) (struct TupleTableSlot *target, void *arg);
+typedef struct LinkWalk LinkWalk;
+extern LinkWalk *ma_walk_open(Association *assoc);
+extern Snapshot ma_walk_snapshot(const LinkWalk *walk);
+extern void ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit,
+						void *arg);
+extern void ma_walk_close(LinkWalk *walk);
+extern bool ma_walk_links(Association *assoc, Datum source,
+						  LinkVisitor visit, void *arg);
 
 /* keyvalue.c */
 extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);

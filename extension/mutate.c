@@ -20,6 +20,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
@@ -51,6 +52,14 @@ static void lock_source(const LinkCall *call);
 static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
 static void check_links_possible(LinkCall *call);
 static uint64 add_links(LinkCall *call);
+static void count_link(TupleTableSlot *row, void *arg);
+
+/* LinkVisitor of count */
+static void
+count_link(TupleTableSlot *row, void *arg)
+{
+	(*(int64 *) arg)++;
+}
 
 /*
  * prepare_call
@@ -364,6 +373,10 @@ medium_assoc_count(PG_FUNCTION_ARGS)
 	int64		result;
 
 	prepare_call(fcinfo, &call, false, false);
+	result = 0;
+	if (ma_walk_links(call.assoc, call.values[0], count_link, &result))
+		PG_RETURN_INT64(result);
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_plan(ma_get_plan(call.assoc, AQ_COUNT, NIL), call.values,

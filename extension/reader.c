@@ -5,10 +5,11 @@
  *	  returns the target rows of one source; <alias>_batch(sources) returns
  *	  (source, target) pairs for an array of sources with one plan.
  *
- * Both run their association's prepared statement through SPI as the
- * caller, sending the rows straight into the function's result tuplestore,
- * which spills to disk past work_mem.  The tuplestore receiver converts the
- * rows to the declared result type by position, so a target table with
+ * The reader walks the links with index scans when it can (walk.c).
+ * Otherwise, and always for the batch reader, the association's prepared
+ * statement runs through SPI as the caller.  Either way rows go straight
+ * into the function's result tuplestore, which spills to disk past
+ * work_mem, converted to the declared result type, so a target table with
  * dropped columns is returned correctly.
  *
  *-------------------------------------------------------------------------
@@ -16,31 +17,158 @@
 #include "postgres.h"
 
 #include "funcapi.h"
+#include "executor/executor.h"
 #include "executor/tstoreReceiver.h"
+#include "executor/tuptable.h"
 #include "nodes/params.h"
 #include "tcop/dest.h"
+#include "miscadmin.h"
+#include "utils/snapmgr.h"
 
 #include "medium_assoc.h"
 
-static void read_into_result(FunctionCallInfo fcinfo, bool batch);
+/*
+ * What a reader keeps across the calls of one query (in fn_extra): a
+ * LATERAL join calls it once per outer row, and reopening relations and
+ * index scans each time would cost more than the walk.  The walk is closed
+ * by a callback on an expression context of the query's EState, at the end
+ * of the query; after an error, resource owners release what it held.
+ */
+typedef struct ReaderCache
+{
+	Association *assoc;
+	uint64		generation;		/* of the association cache, when looked up */
+	Oid			userid;			/* privileges were checked for this user */
+	LinkWalk   *walk;			/* NULL: use the prepared statement */
+	bool		has_callback;
+	Datum	   *values;
+	bool	   *nulls;
+	int			natts;
+} ReaderCache;
+
+/* where the reader puts the target rows it walks */
+typedef struct ReaderResult
+{
+	ReaderCache *cache;
+	Tuplestorestate *tupstore;
+	TupleDesc	tupdesc;
+} ReaderResult;
+
+static void put_target_row(TupleTableSlot *row, void *arg);
+static void close_reader_walk(Datum arg);
+static ReaderCache *reader_cache(FunctionCallInfo fcinfo);
+static void read_with_statement(FunctionCallInfo fcinfo, Association *assoc,
+								bool batch);
 
 /*
- * read_into_result
- *		Run the reader's (or batch reader's) statement with the function's
- *		only argument and put its rows in the function's result.
+ * put_target_row
+ *		LinkVisitor of the reader: add a target row to the result, with
+ *		dropped columns as nulls.
  */
 static void
-read_into_result(FunctionCallInfo fcinfo, bool batch)
+put_target_row(TupleTableSlot *row, void *arg)
+{
+	ReaderResult *result = (ReaderResult *) arg;
+	ReaderCache *cache = result->cache;
+	int			natts = result->tupdesc->natts;
+
+	slot_getallattrs(row);
+	if (row->tts_tupleDescriptor->natts != natts || cache->natts < natts)
+		elog(ERROR, "target row has %d attributes, the reader's result type %d",
+			 row->tts_tupleDescriptor->natts, natts);
+	for (int i = 0; i < natts; i++)
+	{
+		cache->nulls[i] = TupleDescAttr(result->tupdesc, i)->attisdropped ||
+			row->tts_isnull[i];
+		cache->values[i] = cache->nulls[i] ? (Datum) 0 : row->tts_values[i];
+	}
+	tuplestore_putvalues(result->tupstore, result->tupdesc, cache->values,
+						 cache->nulls);
+}
+
+/* expression context callback: the query is over */
+static void
+close_reader_walk(Datum arg)
+{
+	ReaderCache *cache = (ReaderCache *) DatumGetPointer(arg);
+
+	if (cache->walk != NULL)
+		ma_walk_close(cache->walk);
+	cache->walk = NULL;
+	cache->assoc = NULL;
+	cache->has_callback = false;
+}
+
+/*
+ * reader_cache
+ *		The reader's state for this query, (re)built when the association
+ *		cache changed, the user changed, or the snapshot moved.
+ */
+static ReaderCache *
+reader_cache(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Association *assoc;
+	ReaderCache *cache = (ReaderCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext oldcxt;
+	EState	   *estate = rsinfo->econtext->ecxt_estate;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(ReaderCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->assoc != NULL && cache->generation == ma_cache_generation() &&
+		cache->userid == GetUserId() &&
+		(cache->walk == NULL ||
+		 ma_walk_snapshot(cache->walk) == GetActiveSnapshot()))
+		return cache;
+
+	if (cache->walk != NULL)
+		ma_walk_close(cache->walk);
+	cache->walk = NULL;
+	cache->assoc = ma_lookup_for_function(fcinfo->flinfo->fn_oid, false);
+	cache->generation = ma_cache_generation();
+	cache->userid = GetUserId();
+
+	/* keep a walk open only where the query can close it */
+	if (estate != NULL)
+	{
+		oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		cache->walk = ma_walk_open(cache->assoc);
+		MemoryContextSwitchTo(oldcxt);
+		if (cache->walk != NULL && !cache->has_callback)
+		{
+			RegisterExprContextCallback(CreateExprContext(estate),
+										close_reader_walk,
+										PointerGetDatum(cache));
+			cache->has_callback = true;
+		}
+	}
+	if (cache->natts < rsinfo->setDesc->natts)
+	{
+		cache->natts = rsinfo->setDesc->natts;
+		cache->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+										   sizeof(Datum) * cache->natts);
+		cache->nulls = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+										  sizeof(bool) * cache->natts);
+	}
+	return cache;
+}
+
+/*
+ * read_with_statement
+ *		Run the reader's (or batch reader's) prepared statement with the
+ *		function's only argument, its rows going into the function's result.
+ */
+static void
+read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ParamListInfo params;
 	DestReceiver *dest;
 	SPIExecuteOptions options;
 	SPIPlanPtr	plan;
-
-	InitMaterializedSRF(fcinfo, 0);
-	assoc = ma_lookup_for_function(fcinfo->flinfo->fn_oid, batch);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -78,7 +206,22 @@ PG_FUNCTION_INFO_V1(medium_assoc_reader);
 Datum
 medium_assoc_reader(PG_FUNCTION_ARGS)
 {
-	read_into_result(fcinfo, false);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReaderCache *cache;
+
+	InitMaterializedSRF(fcinfo, 0);
+	cache = reader_cache(fcinfo);
+	if (cache->walk != NULL)
+	{
+		ReaderResult result;
+
+		result.cache = cache;
+		result.tupstore = rsinfo->setResult;
+		result.tupdesc = rsinfo->setDesc;
+		ma_walk_run(cache->walk, PG_GETARG_DATUM(0), put_target_row, &result);
+	}
+	else
+		read_with_statement(fcinfo, cache->assoc, false);
 	return (Datum) 0;
 }
 
@@ -91,6 +234,9 @@ PG_FUNCTION_INFO_V1(medium_assoc_batch);
 Datum
 medium_assoc_batch(PG_FUNCTION_ARGS)
 {
-	read_into_result(fcinfo, true);
+	InitMaterializedSRF(fcinfo, 0);
+	read_with_statement(fcinfo,
+						ma_lookup_for_function(fcinfo->flinfo->fn_oid, true),
+						true);
 	return (Datum) 0;
 }

@@ -36,6 +36,9 @@ static HTAB *assoc_cache = NULL;
 static bool cache_stale = false;
 static Oid	registry_relid = InvalidOid;
 
+/* bumped whenever a cached association is freed */
+static uint64 cache_generation = 0;
+
 static void relcache_callback(Datum arg, Oid relid);
 static void ensure_cache(void);
 static void release_entry(Association *entry);
@@ -80,6 +83,17 @@ relcache_callback(Datum arg, Oid relid)
 			entry->def->through == relid)
 			entry->valid = false;
 	}
+}
+
+/*
+ * ma_cache_generation
+ *		Changes whenever a cached association is freed: holders of an
+ *		Association pointer across calls compare it before reusing it.
+ */
+uint64
+ma_cache_generation(void)
+{
+	return cache_generation;
 }
 
 /*
@@ -345,6 +359,7 @@ release_entry(Association *entry)
 {
 	ListCell   *lc;
 
+	cache_generation++;
 	foreach(lc, entry->plans)
 		SPI_freeplan(((AssocPlan *) lfirst(lc))->plan);
 	MemoryContextDelete(entry->mcxt);
