@@ -88,6 +88,8 @@ typedef struct AssocWalk
 	bool		checked;
 	bool		usable;
 	Oid			through_index;
+	int			ok_index_att;	/* ok's column in that index, or 0: then the
+								 * links are read index-only when unscoped */
 	RegProcedure fk_proc;		/* equality of index key and source key */
 	Oid			fk_subtype;
 	Oid			fk_collation;

@@ -23,12 +23,16 @@
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "access/itup.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
+#include "storage/bufmgr.h"
+#include "storage/predicate.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -39,8 +43,9 @@
 #include "medium_assoc.h"
 
 static bool find_index(Oid relid, AttrNumber attnum, bool unique,
-					   Oid valtype, Oid *indexoid, RegProcedure *proc,
-					   Oid *subtype, Oid *collation);
+					   Oid valtype, AttrNumber wanted, Oid *indexoid,
+					   RegProcedure *proc, Oid *subtype, Oid *collation,
+					   int *wanted_att);
 static void plan_walk(Association *assoc);
 static bool may_walk(Oid relid);
 static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
@@ -50,16 +55,21 @@ static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
  *		A valid, non-partial btree index of relid led by attnum (unique on
  *		that column alone if asked), whose operator family compares it with
  *		valtype; returns the scan key's function, subtype and collation.
+ *		Prefers an index that also holds column wanted (its position, from
+ *		1, in *wanted_att; 0 if none does), so that it can be read
+ *		index-only.
  */
 static bool
 find_index(Oid relid, AttrNumber attnum, bool unique, Oid valtype,
-		   Oid *indexoid, RegProcedure *proc, Oid *subtype, Oid *collation)
+		   AttrNumber wanted, Oid *indexoid, RegProcedure *proc,
+		   Oid *subtype, Oid *collation, int *wanted_att)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	List	   *indexes = RelationGetIndexList(rel);
 	ListCell   *lc;
 	bool		found = false;
 
+	*wanted_att = 0;
 	foreach(lc, indexes)
 	{
 		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
@@ -74,19 +84,23 @@ find_index(Oid relid, AttrNumber attnum, bool unique, Oid valtype,
 			Oid			right = IsBinaryCoercible(valtype, opcintype) ? opcintype : valtype;
 			Oid			opr = get_opfamily_member(index->rd_opfamily[0], opcintype,
 												  right, BTEqualStrategyNumber);
+			int			position = 0;
 
-			if (OidIsValid(opr))
+			for (int i = 1; i < form->indnatts && wanted != InvalidAttrNumber; i++)
+				if (form->indkey.values[i] == wanted)
+					position = i + 1;
+
+			if (OidIsValid(opr) && (!found || (position > 0 && *wanted_att == 0)))
 			{
 				*indexoid = RelationGetRelid(index);
 				*proc = get_opcode(opr);
 				*subtype = right;
 				*collation = index->rd_indcollation[0];
+				*wanted_att = position;
 				found = true;
 			}
 		}
 		index_close(index, AccessShareLock);
-		if (found)
-			break;
 	}
 	table_close(rel, AccessShareLock);
 	return found;
@@ -103,6 +117,7 @@ plan_walk(Association *assoc)
 	AssocDef   *def = assoc->def;
 	AssocWalk  *walk = &assoc->walk;
 	MemoryContext oldcxt;
+	int			unused;
 
 	walk->checked = true;
 	walk->usable = false;
@@ -110,13 +125,17 @@ plan_walk(Association *assoc)
 		get_rel_relkind(def->target) != RELKIND_RELATION)
 		return;
 	if (!find_index(def->through, def->keyattnum[MA_FK], false,
-					assoc->keytype[MA_SK], &walk->through_index,
-					&walk->fk_proc, &walk->fk_subtype, &walk->fk_collation))
+					assoc->keytype[MA_SK], def->keyattnum[MA_OK],
+					&walk->through_index, &walk->fk_proc, &walk->fk_subtype,
+					&walk->fk_collation, &walk->ok_index_att))
 		return;
 	if (!find_index(def->target, def->keyattnum[MA_TK], true,
-					assoc->keytype[MA_OK], &walk->target_index,
-					&walk->tk_proc, &walk->tk_subtype, &walk->tk_collation))
+					assoc->keytype[MA_OK], InvalidAttrNumber,
+					&walk->target_index, &walk->tk_proc, &walk->tk_subtype,
+					&walk->tk_collation, &unused))
 		return;
+	if (def->nscope > 0)
+		walk->ok_index_att = 0;
 
 	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
 	walk->scope_eq = palloc0(sizeof(FmgrInfo) * Max(def->nscope, 1));
@@ -195,6 +214,7 @@ scope_matches(const Association *assoc, TupleTableSlot *slot)
 /* an open walk: the relations, slots and index scans of one association */
 struct LinkWalk
 {
+	MemoryContext cxt;			/* lives as long as the walk: scans allocate */
 	Association *assoc;
 	Snapshot	snapshot;
 	Relation	through;
@@ -205,12 +225,15 @@ struct LinkWalk
 	TupleTableSlot *row;
 	IndexScanDesc links;
 	IndexScanDesc rows;
+	bool		index_only;		/* read ok from the through index */
+	Buffer		vmbuffer;		/* visibility map page, when index_only */
 };
 
 /*
  * ma_walk_open
  *		Open what walking an association's links needs, in the current
- *		memory context, under the active snapshot; NULL when its links
+ *		memory context (which must outlive the walk: index scans allocate
+ *		in it), under the active snapshot; NULL when its links
  *		cannot be walked directly (the caller then runs its statement).
  */
 LinkWalk *
@@ -226,6 +249,7 @@ ma_walk_open(Association *assoc)
 		return NULL;
 
 	walk = palloc(sizeof(LinkWalk));
+	walk->cxt = CurrentMemoryContext;
 	walk->assoc = assoc;
 	walk->snapshot = GetActiveSnapshot();
 	walk->through = table_open(def->through, AccessShareLock);
@@ -238,6 +262,9 @@ ma_walk_open(Association *assoc)
 								  walk->snapshot, 1, 0);
 	walk->rows = index_beginscan(walk->target, walk->target_index,
 								 walk->snapshot, 1, 0);
+	walk->index_only = plan->ok_index_att > 0;
+	walk->links->xs_want_itup = walk->index_only;
+	walk->vmbuffer = InvalidBuffer;
 	return walk;
 }
 
@@ -252,6 +279,58 @@ ma_walk_snapshot(const LinkWalk *walk)
 }
 
 /*
+ * next_link
+ *		The other key of the source's next link, false at the end.  Reads
+ *		it from the index when the index holds it and the heap page is all
+ *		visible, as an index-only scan does; otherwise from the heap row,
+ *		checking the scope.
+ */
+static bool
+next_link(LinkWalk *walk, Datum *other)
+{
+	Association *assoc = walk->assoc;
+	AttrNumber	okattnum = assoc->def->keyattnum[MA_OK];
+	bool		isnull;
+
+	if (!walk->index_only)
+	{
+		while (index_getnext_slot(walk->links, ForwardScanDirection, walk->link))
+		{
+			*other = slot_getattr(walk->link, okattnum, &isnull);
+			if (!isnull && scope_matches(assoc, walk->link))
+				return true;
+		}
+		return false;
+	}
+
+	for (;;)
+	{
+		ItemPointer tid = index_getnext_tid(walk->links, ForwardScanDirection);
+
+		if (tid == NULL)
+			return false;
+		if (!VM_ALL_VISIBLE(walk->through, ItemPointerGetBlockNumber(tid),
+							&walk->vmbuffer))
+		{
+			if (!index_fetch_heap(walk->links, walk->link))
+				continue;		/* no visible row behind this entry */
+			*other = slot_getattr(walk->link, okattnum, &isnull);
+		}
+		else
+		{
+			*other = index_getattr(walk->links->xs_itup,
+								   assoc->walk.ok_index_att,
+								   walk->links->xs_itupdesc, &isnull);
+			/* as in IndexOnlyNext: no heap access, so lock the page */
+			PredicateLockPage(walk->through, ItemPointerGetBlockNumber(tid),
+							  walk->snapshot);
+		}
+		if (!isnull)
+			return true;
+	}
+}
+
+/*
  * ma_walk_run
  *		Call visit for the target row of each link of source that the
  *		caller can see.
@@ -259,23 +338,18 @@ ma_walk_snapshot(const LinkWalk *walk)
 void
 ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
 {
-	Association *assoc = walk->assoc;
-	AssocWalk  *plan = &assoc->walk;
-	AttrNumber	okattnum = assoc->def->keyattnum[MA_OK];
+	AssocWalk  *plan = &walk->assoc->walk;
 	ScanKeyData key;
+	Datum		other;
+	MemoryContext oldcxt = MemoryContextSwitchTo(walk->cxt);
 
 	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, plan->fk_subtype,
 						   plan->fk_collation, plan->fk_proc, source);
 	index_rescan(walk->links, &key, 1, NULL, 0);
 
-	while (index_getnext_slot(walk->links, ForwardScanDirection, walk->link))
+	while (next_link(walk, &other))
 	{
-		bool		isnull;
-		Datum		other = slot_getattr(walk->link, okattnum, &isnull);
-
 		CHECK_FOR_INTERRUPTS();
-		if (isnull || !scope_matches(assoc, walk->link))
-			continue;
 		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber,
 							   plan->tk_subtype, plan->tk_collation,
 							   plan->tk_proc, other);
@@ -283,6 +357,7 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
 		if (index_getnext_slot(walk->rows, ForwardScanDirection, walk->row))
 			visit(walk->row, arg);
 	}
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /*
@@ -292,6 +367,8 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
 void
 ma_walk_close(LinkWalk *walk)
 {
+	if (BufferIsValid(walk->vmbuffer))
+		ReleaseBuffer(walk->vmbuffer);
 	index_endscan(walk->rows);
 	index_endscan(walk->links);
 	ExecDropSingleTupleTableSlot(walk->row);
