@@ -14,21 +14,26 @@
  *	- A ddl_command_end event trigger on ALTER TABLE keeps the stored
  *	  column names current after RENAME COLUMN.
  *	- A ddl_command_start event trigger refuses ALTER COLUMN TYPE of a key
- *	  or scope column with a clear error.
+ *	  or scope column, and renaming a reader, with a clear error.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/trigger.h"
 #include "nodes/parsenodes.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "medium_assoc.h"
 
@@ -285,8 +290,50 @@ refuse_key_type_change(AlterTableStmt *stmt)
 }
 
 /*
+ * refuse_reader_rename
+ *		Raise an error if the statement renames a reader: its name is the
+ *		association's.  (Moving it to another schema is fine.)
+ */
+static void
+refuse_reader_rename(RenameStmt *stmt)
+{
+	Oid			funcoid;
+	HeapTuple	tup;
+	bool		is_reader = false;
+
+	if (stmt->renameType != OBJECT_FUNCTION)
+		return;
+	funcoid = LookupFuncWithArgs(OBJECT_FUNCTION, castNode(ObjectWithArgs, stmt->object),
+								 true);
+	if (!OidIsValid(funcoid))
+		return;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+
+		if (proc->prolang == ClanguageId && !isnull)
+		{
+			char	   *symbol = TextDatumGetCString(src);
+
+			is_reader = strcmp(symbol, MA_READER_SYMBOL) == 0 ||
+				strcmp(symbol, MA_BATCH_SYMBOL) == 0;
+		}
+		ReleaseSysCache(tup);
+	}
+	if (is_reader)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot rename function %s", get_func_name(funcoid)),
+				 errdetail("It is a reader of a medium_assoc association, whose name is the association's."),
+				 errhint("Drop the association with medium_assoc.drop_association() and register it under the new name.")));
+}
+
+/*
  * medium_assoc_on_ddl_start
- *		ddl_command_start event trigger on ALTER TABLE.
+ *		ddl_command_start event trigger on ALTER TABLE and ALTER FUNCTION.
  */
 PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_start);
 Datum
@@ -298,5 +345,7 @@ medium_assoc_on_ddl_start(PG_FUNCTION_ARGS)
 		elog(ERROR, "medium_assoc_on_ddl_start: not called as an event trigger");
 	if (IsA(trigdata->parsetree, AlterTableStmt))
 		refuse_key_type_change((AlterTableStmt *) trigdata->parsetree);
+	else if (IsA(trigdata->parsetree, RenameStmt))
+		refuse_reader_rename((RenameStmt *) trigdata->parsetree);
 	PG_RETURN_VOID();
 }

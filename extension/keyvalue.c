@@ -4,10 +4,11 @@
  *	  Turning the "any" arguments of the link helpers into key values.
  *
  * A helper receives its source and targets as whatever the client sent:
- * a value of the key type, a value of another type that casts to it, an
- * array of either, or an untyped literal or parameter (which arrives as
- * unknown or, through the text overloads, as text) that is parsed with the
- * key type's input function.  The conversion chosen for each pair of types
+ * a value of the key type, a value of another type with an assignment cast
+ * to it (as INSERT would accept), an array of either, or a string: an
+ * untyped literal or parameter (which arrives as unknown or, through the
+ * text overloads, as text) or a value of a string type, parsed with the key
+ * type's input function.  The conversion chosen for each pair of types
  * is cached for the life of the backend.
  *
  *-------------------------------------------------------------------------
@@ -90,10 +91,11 @@ lookup_cast(Oid from, Oid to)
 
 		if (from == to)
 			local.path = COERCION_PATH_RELABELTYPE;
-		else if (from == UNKNOWNOID)
+		else if (from == UNKNOWNOID ||
+				 TypeCategory(from) == TYPCATEGORY_STRING)
 			local.path = COERCION_PATH_COERCEVIAIO;
 		else
-			local.path = find_coercion_pathway(to, from, COERCION_EXPLICIT,
+			local.path = find_coercion_pathway(to, from, COERCION_ASSIGNMENT,
 											   &funcid);
 
 		switch (local.path)

@@ -54,9 +54,28 @@ name_arg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
+ * check_references
+ *		The association pins columns of target and through (their drop and
+ *		type change are refused), so, as for a foreign key, the caller needs
+ *		REFERENCES on them.
+ */
+static void
+check_references(Oid relid, const char *argname)
+{
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_REFERENCES) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table %s", ma_relation_name(relid)),
+				 errdetail("Registering an association needs the REFERENCES privilege on its %s table.",
+						   argname)));
+}
+
+/*
  * check_may_register
- *		The caller must own the source table and may create functions in
- *		its schema (42501).
+ *		The caller must own the source table, may create functions in its
+ *		schema, and may reference the target and through tables (42501).
+ *		Checked before anything else, so that nothing about tables the
+ *		caller may not use is revealed.
  */
 static void
 check_may_register(const AssocDef *def)
@@ -76,6 +95,8 @@ check_may_register(const AssocDef *def)
 				 errmsg("permission denied for schema %s",
 						quote_identifier(get_namespace_name(nsp))),
 				 errdetail("The reader of an association is created in the schema of its source table.")));
+	check_references(def->target, "target");
+	check_references(def->through, "through");
 }
 
 /*
@@ -149,8 +170,8 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	LockRelationOid(def->target, AccessShareLock);
 	LockRelationOid(def->through, AccessShareLock);
 
-	ma_validate_definition(def);
 	check_may_register(def);
+	ma_validate_definition(def);
 	check_name_free(def);
 
 	ma_registry_insert(def);

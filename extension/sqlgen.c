@@ -357,7 +357,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
 			append_source_match(&buf, assoc, "r", &n, false);
 			append_scope(&buf, assoc, "r");
-			appendStringInfoString(&buf, " AND NOT (");
+			appendStringInfo(&buf, " AND r.%s IS NOT NULL AND NOT (", n.key[MA_OK]);
 			append_target_match(&buf, assoc, "r", &n, "$2", true);
 			appendStringInfoChar(&buf, ')');
 			break;
