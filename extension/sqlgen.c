@@ -285,8 +285,10 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_BATCH:
-			appendStringInfo(&buf, "SELECT r.%s::%s, t FROM ", n.key[MA_FK],
-							 format_type_be_qualified(assoc->keytype[MA_SK]));
+			/* t.* under a cast is the whole row, even if a column is "t" */
+			appendStringInfo(&buf, "SELECT r.%s::%s, t.*::%s FROM ", n.key[MA_FK],
+							 format_type_be_qualified(assoc->keytype[MA_SK]),
+							 n.target);
 			append_links_from(&buf, assoc, &n);
 			appendStringInfoString(&buf, " WHERE ");
 			append_source_match(&buf, assoc, "r", &n, true);

@@ -11,7 +11,8 @@
  * links are walked directly: an index scan of the through table on the
  * foreign key, filtered by the scope, and for each link a probe of the
  * target key's unique index, all under the query's snapshot.  Otherwise
- * (column privileges, RLS, partitioned tables, missing index) the caller
+ * (column privileges, RLS, partitioned or inherited tables, missing index)
+ * the caller
  * falls back to the prepared statement, which gives identical results.
  *
  *-------------------------------------------------------------------------
@@ -28,6 +29,7 @@
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
@@ -121,8 +123,10 @@ plan_walk(Association *assoc)
 
 	walk->checked = true;
 	walk->usable = false;
+	/* a plain scan of a parent would miss its inheritance children */
 	if (get_rel_relkind(def->through) != RELKIND_RELATION ||
-		get_rel_relkind(def->target) != RELKIND_RELATION)
+		get_rel_relkind(def->target) != RELKIND_RELATION ||
+		has_subclass(def->through) || has_subclass(def->target))
 		return;
 	if (!find_index(def->through, def->keyattnum[MA_FK], false,
 					assoc->keytype[MA_SK], def->keyattnum[MA_OK],
