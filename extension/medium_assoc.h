@@ -90,6 +90,10 @@ typedef struct AssocWalk
 	Oid			through_index;
 	int			ok_index_att;	/* ok's column in that index, or 0: then the
 								 * links are read index-only when unscoped */
+	RegProcedure ok_proc;		/* equality of its 2nd column and a target
+								 * key, when that column is ok (for has) */
+	Oid			ok_subtype;
+	Oid			ok_collation;
 	RegProcedure fk_proc;		/* equality of index key and source key */
 	Oid			fk_subtype;
 	Oid			fk_collation;
@@ -182,6 +186,8 @@ extern void ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit,
 extern void ma_walk_close(LinkWalk *walk);
 extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);
+extern bool ma_walk_has(Association *assoc, Datum source, Datum target,
+						bool *linked);
 
 /* keyvalue.c */
 extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);

@@ -346,6 +346,8 @@ medium_assoc_has(PG_FUNCTION_ARGS)
 						  typbyval, typalign, &elems, NULL, &nelems);
 		call.values[1] = elems[0];
 		query = AQ_HAS_ONE;
+		if (ma_walk_has(call.assoc, call.values[0], call.values[1], &result))
+			PG_RETURN_BOOL(result);
 	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)

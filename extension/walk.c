@@ -49,6 +49,7 @@ static bool find_index(Oid relid, AttrNumber attnum, bool unique,
 					   RegProcedure *proc, Oid *subtype, Oid *collation,
 					   int *wanted_att);
 static void plan_walk(Association *assoc);
+static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
 static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
 
@@ -109,6 +110,39 @@ find_index(Oid relid, AttrNumber attnum, bool unique, Oid valtype,
 }
 
 /*
+ * plan_has
+ *		When the through index's second key column is the other key, has()
+ *		can look a link up with both keys; find the operator for that.
+ */
+static void
+plan_has(Association *assoc)
+{
+	AssocWalk  *walk = &assoc->walk;
+	Relation	index;
+
+	walk->ok_proc = InvalidOid;
+	if (walk->ok_index_att != 2)
+		return;
+	index = index_open(walk->through_index, AccessShareLock);
+	if (index->rd_index->indnkeyatts >= 2)
+	{
+		Oid			opcintype = index->rd_opcintype[1];
+		Oid			tktype = assoc->keytype[MA_TK];
+		Oid			right = IsBinaryCoercible(tktype, opcintype) ? opcintype : tktype;
+		Oid			opr = get_opfamily_member(index->rd_opfamily[1], opcintype,
+											  right, BTEqualStrategyNumber);
+
+		if (OidIsValid(opr))
+		{
+			walk->ok_proc = get_opcode(opr);
+			walk->ok_subtype = right;
+			walk->ok_collation = index->rd_indcollation[1];
+		}
+	}
+	index_close(index, AccessShareLock);
+}
+
+/*
  * plan_walk
  *		Work out, once per cached association, whether and how its links
  *		can be walked.
@@ -138,6 +172,7 @@ plan_walk(Association *assoc)
 					&walk->target_index, &walk->tk_proc, &walk->tk_subtype,
 					&walk->tk_collation, &unused))
 		return;
+	plan_has(assoc);
 	if (def->nscope > 0)
 		walk->ok_index_att = 0;
 
@@ -382,6 +417,53 @@ ma_walk_close(LinkWalk *walk)
 	index_close(walk->through_index, NoLock);
 	table_close(walk->through, NoLock);
 	pfree(walk);
+}
+
+/*
+ * ma_walk_has
+ *		Is target linked to source (and visible)?  Looks the link up with
+ *		both keys; false, having done nothing, when it cannot.
+ */
+bool
+ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
+{
+	AssocWalk  *plan = &assoc->walk;
+	LinkWalk   *walk;
+	ScanKeyData keys[2];
+	Datum		other;
+
+	if (!plan->checked)
+		plan_walk(assoc);
+	if (!plan->usable || !OidIsValid(plan->ok_proc))
+		return false;
+	walk = ma_walk_open(assoc);
+	if (walk == NULL)
+		return false;
+	/* a scan of the through index on both keys replaces the usual one */
+	index_endscan(walk->links);
+	walk->links = index_beginscan(walk->through, walk->through_index,
+								  walk->snapshot, 2, 0);
+	walk->links->xs_want_itup = walk->index_only;
+
+	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
+						   plan->fk_subtype, plan->fk_collation,
+						   plan->fk_proc, source);
+	ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber,
+						   plan->ok_subtype, plan->ok_collation,
+						   plan->ok_proc, target);
+	index_rescan(walk->links, keys, 2, NULL, 0);
+	*linked = false;
+	while (!*linked && next_link(walk, &other))
+	{
+		ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
+							   plan->tk_subtype, plan->tk_collation,
+							   plan->tk_proc, other);
+		index_rescan(walk->rows, keys, 1, NULL, 0);
+		*linked = index_getnext_slot(walk->rows, ForwardScanDirection,
+									 walk->row);
+	}
+	ma_walk_close(walk);
+	return true;
 }
 
 /*
