@@ -123,6 +123,7 @@ typedef struct Association
 	Oid			sk_eq_opr;		/* source key = source key */
 	Oid			tk_eq_opr;		/* target key = target key */
 	Oid			sk_collation;	/* collation of the source key column */
+	Oid			tk_collation;	/* collation of the target key column */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
 } Association;

@@ -5,10 +5,11 @@
  *
  * Every helper runs its association's prepared statements through SPI as
  * the caller, so the caller's privileges and row-level security apply.
- * Writers first take a transaction-scoped lock on (through table, source
- * key), so concurrent add/remove/set of one source run one after the
- * other and never duplicate a link or lose a change, with or without a
- * unique constraint on the through table.  As in the foreign-key triggers,
+ * Writers first take transaction-scoped locks on (through table, key
+ * value) (see lock_links), so concurrent add/remove/set of one source, or
+ * of one link from either direction, run one after the other and never
+ * duplicate a link or lose a change, with or without a unique constraint
+ * on the through table.  As in the foreign-key triggers,
  * under REPEATABLE READ or SERIALIZABLE they look for existing links with
  * the latest snapshot and cross-check changes against the transaction's,
  * which raises a serialization failure rather than acting on stale rows.
@@ -23,6 +24,7 @@
 #include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -34,6 +36,9 @@
 
 /* distinguishes medium_assoc's locks from user advisory locks in pg_locks */
 #define MA_LOCK_KIND 0x4D41
+
+/* beyond this many target locks, a writer locks the through table instead */
+#define MA_MAX_TARGET_LOCKS 16
 
 /* the arguments of a helper call, converted to key values */
 typedef struct LinkCall
@@ -48,7 +53,11 @@ typedef struct LinkCall
 
 static void prepare_call(FunctionCallInfo fcinfo, LinkCall *call,
 						 bool with_targets, bool with_attrs);
-static void lock_source(const LinkCall *call);
+static uint32 key_hash(Oid keytype, Oid collation, Datum value,
+					   AttrNumber attnum);
+static void lock_hash(Oid through, uint32 hash);
+static int	uint32_cmp(const void *a, const void *b);
+static void lock_links(const LinkCall *call, bool adding);
 static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
 static void check_links_possible(LinkCall *call);
 static uint64 add_links(LinkCall *call);
@@ -120,33 +129,95 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 }
 
 /*
- * lock_source
- *		Serialize writers of one source's links: an exclusive, transaction
- *		scoped lock on (database, through table, hash of the source key).
- *		Distinct keys that share a hash only wait for each other.
+ * key_hash
+ *		Hash of a key value, the lock of one value of one through column.
  */
-static void
-lock_source(const LinkCall *call)
+static uint32
+key_hash(Oid keytype, Oid collation, Datum value, AttrNumber attnum)
 {
-	Association *assoc = call->assoc;
-	Oid			sktype = assoc->keytype[MA_SK];
-	TypeCacheEntry *tc = lookup_type_cache(sktype, TYPECACHE_HASH_PROC_FINFO);
+	TypeCacheEntry *tc = lookup_type_cache(keytype, TYPECACHE_HASH_PROC_FINFO);
 	uint32		hash;
-	LOCKTAG		tag;
 
 	if (OidIsValid(tc->hash_proc))
 		hash = DatumGetUInt32(FunctionCall1Coll(&tc->hash_proc_finfo,
-												assoc->sk_collation,
-												call->values[0]));
+												collation, value));
 	else
 	{
-		char	   *text = ma_key_to_text(call->values[0], sktype);
+		char	   *text = ma_key_to_text(value, keytype);
 
 		hash = hash_bytes((unsigned char *) text, strlen(text));
 	}
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, assoc->def->through, hash,
-						 MA_LOCK_KIND);
+	return hash_combine(hash, (uint32) attnum);
+}
+
+/* a transaction-scoped exclusive lock on one hash of a through table */
+static void
+lock_hash(Oid through, uint32 hash)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, through, hash, MA_LOCK_KIND);
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+static int
+uint32_cmp(const void *a, const void *b)
+{
+	uint32		x = *(const uint32 *) a;
+	uint32		y = *(const uint32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * lock_links
+ *		Serialize writers of the same links.  Every writer locks (through
+ *		table, foreign key column, source value): add, remove and set of one
+ *		source run one after the other.  A link can also be written from the
+ *		other direction (the reverse association, on the same through
+ *		table), so the lock that counts for a link is the one on the value
+ *		of its lower-numbered column: a writer whose other key is that
+ *		column also locks each target value, in hash order so that writers
+ *		cannot deadlock, or past MA_MAX_TARGET_LOCKS targets the through
+ *		table itself against other writers.  Distinct values that share a
+ *		hash only wait for each other.
+ */
+static void
+lock_links(const LinkCall *call, bool adding)
+{
+	Association *assoc = call->assoc;
+	AssocDef   *def = assoc->def;
+	AttrNumber	okattnum = def->keyattnum[MA_OK];
+	Datum	   *targets;
+	uint32	   *hashes;
+	int			ntargets;
+	int			nhashes = 0;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	lock_hash(def->through, key_hash(assoc->keytype[MA_SK], assoc->sk_collation,
+									 call->values[0], def->keyattnum[MA_FK]));
+	if (!adding || okattnum > def->keyattnum[MA_FK] || call->ntargets == 0)
+		return;
+
+	get_typlenbyvalalign(assoc->keytype[MA_TK], &typlen, &typbyval, &typalign);
+	deconstruct_array(DatumGetArrayTypeP(call->values[1]), assoc->keytype[MA_TK],
+					  typlen, typbyval, typalign, &targets, NULL, &ntargets);
+	hashes = palloc(sizeof(uint32) * ntargets);
+	for (int i = 0; i < ntargets; i++)
+		hashes[i] = key_hash(assoc->keytype[MA_TK], assoc->tk_collation,
+							 targets[i], okattnum);
+	qsort(hashes, ntargets, sizeof(uint32), uint32_cmp);
+	for (int i = 0; i < ntargets; i++)
+		if (nhashes == 0 || hashes[nhashes - 1] != hashes[i])
+			hashes[nhashes++] = hashes[i];
+
+	if (nhashes > MA_MAX_TARGET_LOCKS)
+		LockRelationOid(def->through, ShareRowExclusiveLock);
+	else
+		for (int i = 0; i < nhashes; i++)
+			lock_hash(def->through, hashes[i]);
 }
 
 /*
@@ -245,7 +316,7 @@ medium_assoc_add(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_source(&call);
+	lock_links(&call, true);
 	check_links_possible(&call);
 	added = add_links(&call);
 	SPI_finish();
@@ -269,7 +340,7 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_source(&call);
+	lock_links(&call, false);
 	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE, NIL), &call,
 						SPI_OK_DELETE);
 	SPI_finish();
@@ -297,7 +368,7 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_source(&call);
+	lock_links(&call, true);
 	check_links_possible(&call);
 	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE_OTHERS, NIL), &call,
 						SPI_OK_DELETE);

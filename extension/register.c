@@ -164,11 +164,15 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	def->keyname[MA_TK] = name_arg(fcinfo, 7);
 	def->scope = PG_ARGISNULL(8) ? NULL : PG_GETARG_JSONB_P_COPY(8);
 
-	/* one registration at a time; keep the tables from going away */
-	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
+	/*
+	 * Keep the tables from going away, then take one registration at a
+	 * time.  Tables before the registry, as in drop_association, so that
+	 * the two cannot deadlock.
+	 */
 	LockRelationOid(def->source, AccessShareLock);
 	LockRelationOid(def->target, AccessShareLock);
 	LockRelationOid(def->through, AccessShareLock);
+	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
 
 	check_may_register(def);
 	ma_validate_definition(def);
@@ -207,8 +211,8 @@ medium_assoc_drop_association(PG_FUNCTION_ARGS)
 				 errmsg("must be owner of table %s", ma_relation_name(def->source)),
 				 errdetail("Registering or dropping an association requires owning its source table.")));
 
-	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
 	LockRelationOid(def->through, AccessExclusiveLock);
+	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
 	/* it may have been dropped while we waited */
 	def = ma_registry_fetch(name, false);
 

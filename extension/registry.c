@@ -20,6 +20,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -390,7 +391,19 @@ ma_lookup(const char *name)
 	ensure_cache();
 	entry = hash_search(assoc_cache, name, HASH_FIND, NULL);
 	if (entry != NULL && entry->valid)
-		return entry;
+	{
+		/*
+		 * Lock the tables before using what was cached about them: a drop
+		 * that committed while we waited is then seen, and the entry is
+		 * reloaded (and found gone) below.
+		 */
+		LockRelationOid(entry->def->through, AccessShareLock);
+		LockRelationOid(entry->def->target, AccessShareLock);
+		if (entry->valid && !cache_stale)
+			return entry;
+		ensure_cache();
+		entry = hash_search(assoc_cache, name, HASH_FIND, NULL);
+	}
 	if (entry != NULL)
 		release_entry(entry);
 
@@ -403,6 +416,15 @@ ma_lookup(const char *name)
 	{
 		oldcxt = MemoryContextSwitchTo(local.mcxt);
 		local.def = ma_registry_fetch(name, false);
+		LockRelationOid(local.def->through, AccessShareLock);
+		LockRelationOid(local.def->target, AccessShareLock);
+		/* the definition may have changed while we waited for the locks */
+		local.def = ma_registry_fetch(name, false);
+		if (get_rel_relkind(local.def->through) == '\0' ||
+			get_rel_relkind(local.def->target) == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("association \"%s\" does not exist", name)));
 		ma_describe(&local);
 		MemoryContextSwitchTo(oldcxt);
 	}
@@ -433,7 +455,10 @@ ma_lookup_for_function(Oid fn_oid, bool batch)
 	size_t		len;
 
 	if (proname == NULL)
-		elog(ERROR, "cache lookup failed for function %u", fn_oid);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("reader function %u no longer exists", fn_oid),
+				 errdetail("Its association was dropped.")));
 	len = strlen(proname);
 	if (batch)
 	{

@@ -524,6 +524,8 @@ ma_describe(Association *assoc)
 							  &typmod, &collation);
 		if (i == MA_SK)
 			assoc->sk_collation = collation;
+		else if (i == MA_TK)
+			assoc->tk_collation = collation;
 	}
 	assoc->skarraytype = get_array_type(assoc->keytype[MA_SK]);
 	assoc->tkarraytype = get_array_type(assoc->keytype[MA_TK]);
