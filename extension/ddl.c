@@ -14,7 +14,11 @@
  *	- A ddl_command_end event trigger on ALTER TABLE keeps the stored
  *	  column names current after RENAME COLUMN.
  *	- A ddl_command_start event trigger refuses ALTER COLUMN TYPE of a key
- *	  or scope column, and renaming a reader, with a clear error.
+ *	  or scope column, and renaming a reader, with a clear error; and
+ *	  dropping the index or constraint that makes a key unique unless
+ *	  CASCADE, which drops the association (sql_drop), as a dependency
+ *	  would.  (A recorded dependency on the index would make pg_dump
+ *	  restore the readers after the registry's data.)
  *
  *-------------------------------------------------------------------------
  */
@@ -22,6 +26,9 @@
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -40,6 +47,7 @@
 static AssocDef *def_from_new_row(HeapTuple tuple, TupleDesc tupdesc);
 static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
+static void drop_associations_without_unique_keys(void);
 
 /*
  * def_from_new_row
@@ -144,7 +152,70 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 	ma_restore_user(&saved);
 	if (forgotten > 0)
 		ma_registry_changed();
+	drop_associations_without_unique_keys();
 	PG_RETURN_VOID();
+}
+
+/*
+ * drop_associations_without_unique_keys
+ *		After DROP INDEX ... CASCADE (or a constraint's), drop the
+ *		associations whose source or target key is no longer unique.
+ */
+static void
+drop_associations_without_unique_keys(void)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RegistryUser saved;
+	List	   *doomed = NIL;
+	ListCell   *lc;
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT name, source::pg_catalog.oid, target::pg_catalog.oid,"
+					" attnums[3], attnums[4] FROM medium_assoc.registry",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Oid			source = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		Oid			target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+		AttrNumber	sk = DatumGetInt16(SPI_getbinval(tup, desc, 4, &isnull));
+		AttrNumber	tk = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
+
+		if (get_rel_relkind(source) == '\0' || get_rel_relkind(target) == '\0')
+			continue;			/* its reader is gone too: forgotten above */
+		if (!ma_key_is_unique(source, sk, InvalidOid) ||
+			!ma_key_is_unique(target, tk, InvalidOid))
+		{
+			MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+			doomed = lappend(doomed, SPI_getvalue(tup, desc, 1));
+			MemoryContextSwitchTo(spicxt);
+		}
+	}
+	SPI_finish();
+	ma_restore_user(&saved);
+
+	foreach(lc, doomed)
+	{
+		char	   *name = (char *) lfirst(lc);
+		Oid			reader = ma_find_function(name, MA_READER_SYMBOL);
+
+		ereport(NOTICE,
+				(errmsg("drop cascades to association \"%s\"", name)));
+		ma_registry_delete(name);
+		if (OidIsValid(reader))
+		{
+			ObjectAddress addr;
+
+			ObjectAddressSet(addr, ProcedureRelationId, reader);
+			performDeletion(&addr, DROP_RESTRICT, 0);
+		}
+	}
 }
 
 /*
@@ -168,7 +239,8 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute("UPDATE medium_assoc.registry r"
 					" SET foreign_key = n.fk, other_key = n.ok,"
-					" source_key = n.sk, target_key = n.tk, scope = n.scope"
+					" source_key = n.sk, target_key = n.tk, scope = n.scope,"
+					" attnums = n.attnums"
 					" FROM (SELECT c.name,"
 					"  (SELECT a.attname FROM pg_catalog.pg_attribute a"
 					"   WHERE a.attrelid OPERATOR(pg_catalog.=) c.through"
@@ -182,15 +254,23 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					"  (SELECT a.attname FROM pg_catalog.pg_attribute a"
 					"   WHERE a.attrelid OPERATOR(pg_catalog.=) c.target"
 					"   AND a.attnum OPERATOR(pg_catalog.=) c.attnums[4]) AS tk,"
+					"  s.scope,"
+					"  c.attnums[1:4] OPERATOR(pg_catalog.||) s.attnums AS attnums"
+					"  FROM medium_assoc.registry c"
+					"  CROSS JOIN LATERAL"
+					/* scope columns by their stored attnum, under their current name */
 					"  (SELECT pg_catalog.jsonb_object_agg(a.attname,"
-					"          c.scope OPERATOR(pg_catalog.->) k.key)"
+					"           c.scope OPERATOR(pg_catalog.->) k.key) AS scope,"
+					/* attnums in the order jsonb keeps keys: length, then bytes */
+					"          pg_catalog.array_agg(a.attnum ORDER BY"
+					"           pg_catalog.octet_length(a.attname),"
+					"           a.attname COLLATE \"C\") AS attnums"
 					"   FROM pg_catalog.jsonb_object_keys(c.scope)"
 					"        WITH ORDINALITY AS k(key, i)"
 					"   JOIN pg_catalog.pg_attribute a"
 					"     ON a.attrelid OPERATOR(pg_catalog.=) c.through"
 					"    AND a.attnum OPERATOR(pg_catalog.=)"
-					"        c.attnums[(4 OPERATOR(pg_catalog.+) k.i)::pg_catalog.int4]) AS scope"
-					"  FROM medium_assoc.registry c) n"
+					"        c.attnums[(4 OPERATOR(pg_catalog.+) k.i)::pg_catalog.int4]) AS s) n"
 					" WHERE r.name OPERATOR(pg_catalog.=) n.name"
 					" AND n.fk IS NOT NULL AND n.ok IS NOT NULL"
 					" AND n.sk IS NOT NULL AND n.tk IS NOT NULL"
@@ -208,12 +288,13 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 }
 
 /*
- * association_using_column
- *		Name of an association using relid.attnum as a key or scope column,
- *		or NULL.
+ * registry_name_where
+ *		Name of the first association (by name) whose registry row matches
+ *		cond, a condition on $1 (a relation) and $2 (an attribute number);
+ *		NULL if none.
  */
 static char *
-association_using_column(Oid relid, AttrNumber attnum)
+registry_name_where(const char *cond, Oid relid, AttrNumber attnum)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	RegistryUser saved;
@@ -226,15 +307,8 @@ association_using_column(Oid relid, AttrNumber attnum)
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("SELECT name FROM medium_assoc.registry"
-							  " WHERE (through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-							  "   AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"
-							  "     OR $2 OPERATOR(pg_catalog.=) ANY (attnums[5:])))"
-							  " OR (source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-							  "   AND $2 OPERATOR(pg_catalog.=) attnums[3])"
-							  " OR (target::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-							  "   AND $2 OPERATOR(pg_catalog.=) attnums[4])"
-							  " ORDER BY name LIMIT 1",
+	if (SPI_execute_with_args(psprintf("SELECT name FROM medium_assoc.registry"
+									   " WHERE %s ORDER BY name LIMIT 1", cond),
 							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
 	if (SPI_processed > 0)
@@ -247,6 +321,89 @@ association_using_column(Oid relid, AttrNumber attnum)
 	SPI_finish();
 	ma_restore_user(&saved);
 	return name;
+}
+
+/* an association using relid.attnum as a key or scope column, or NULL */
+static char *
+association_using_column(Oid relid, AttrNumber attnum)
+{
+	return registry_name_where("(through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							   "  AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"
+							   "    OR $2 OPERATOR(pg_catalog.=) ANY (attnums[5:])))"
+							   " OR (source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							   "  AND $2 OPERATOR(pg_catalog.=) attnums[3])"
+							   " OR (target::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							   "  AND $2 OPERATOR(pg_catalog.=) attnums[4])",
+							   relid, attnum);
+}
+
+/*
+ * association_keyed_by_index
+ *		An association whose source or target key is unique only through
+ *		this index, or NULL.
+ */
+static char *
+association_keyed_by_index(Oid indexoid)
+{
+	HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	Form_pg_index index;
+	Oid			relid;
+	AttrNumber	attnum;
+	bool		single;
+
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	index = (Form_pg_index) GETSTRUCT(tup);
+	relid = index->indrelid;
+	attnum = index->indkey.values[0];
+	single = index->indisunique && index->indnkeyatts == 1 && attnum > 0;
+	ReleaseSysCache(tup);
+	if (!single || ma_key_is_unique(relid, attnum, indexoid))
+		return NULL;
+	return registry_name_where("(source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							   "  AND $2 OPERATOR(pg_catalog.=) attnums[3])"
+							   " OR (target::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							   "  AND $2 OPERATOR(pg_catalog.=) attnums[4])",
+							   relid, attnum);
+}
+
+/*
+ * refuse_key_index_drop
+ *		Dropping the index that makes a key unique, without CASCADE, fails
+ *		like dropping any object something depends on (2BP01).  With
+ *		CASCADE, the sql_drop trigger drops the association.
+ */
+static void
+refuse_key_index_drop(Oid indexoid, DropBehavior behavior)
+{
+	char	   *name;
+
+	if (behavior == DROP_CASCADE || !OidIsValid(indexoid))
+		return;
+	name = association_keyed_by_index(indexoid);
+	if (name != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop index %s because association \"%s\" requires it",
+						ma_relation_name(indexoid), name),
+				 errdetail("The index makes a key of the association unique."),
+				 errhint("Use DROP ... CASCADE to drop the association too.")));
+}
+
+/* DROP INDEX */
+static void
+refuse_drop_index(DropStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (stmt->removeType != OBJECT_INDEX)
+		return;
+	foreach(lc, stmt->objects)
+	{
+		RangeVar   *rv = makeRangeVarFromNameList(castNode(List, lfirst(lc)));
+
+		refuse_key_index_drop(RangeVarGetRelid(rv, NoLock, true), stmt->behavior);
+	}
 }
 
 /*
@@ -272,6 +429,14 @@ refuse_key_type_change(AlterTableStmt *stmt)
 		AttrNumber	attnum;
 		char	   *name;
 
+		if (cmd->subtype == AT_DropConstraint && cmd->name != NULL)
+		{
+			Oid			conoid = get_relation_constraint_oid(relid, cmd->name, true);
+
+			if (OidIsValid(conoid))
+				refuse_key_index_drop(get_constraint_index(conoid), cmd->behavior);
+			continue;
+		}
 		if (cmd->subtype != AT_AlterColumnType || cmd->name == NULL)
 			continue;
 		attnum = get_attnum(relid, cmd->name);
@@ -347,5 +512,7 @@ medium_assoc_on_ddl_start(PG_FUNCTION_ARGS)
 		refuse_key_type_change((AlterTableStmt *) trigdata->parsetree);
 	else if (IsA(trigdata->parsetree, RenameStmt))
 		refuse_reader_rename((RenameStmt *) trigdata->parsetree);
+	else if (IsA(trigdata->parsetree, DropStmt))
+		refuse_drop_index((DropStmt *) trigdata->parsetree);
 	PG_RETURN_VOID();
 }

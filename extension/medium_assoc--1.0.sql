@@ -173,7 +173,7 @@ CREATE EVENT TRIGGER medium_assoc_sql_drop ON sql_drop
     EXECUTE FUNCTION medium_assoc._on_sql_drop();
 
 CREATE EVENT TRIGGER medium_assoc_ddl_start ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'ALTER FUNCTION')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER FUNCTION', 'DROP INDEX')
     EXECUTE FUNCTION medium_assoc._on_ddl_start();
 
 CREATE EVENT TRIGGER medium_assoc_ddl_end ON ddl_command_end

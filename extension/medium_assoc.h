@@ -165,6 +165,7 @@ extern void ma_resolve_attnums(AssocDef *def);
 extern void ma_describe(Association *assoc);
 extern List *ma_through_attr_columns(const Association *assoc, Jsonb *attrs);
 extern void ma_parse_scope(AssocDef *def);
+extern bool ma_key_is_unique(Oid relid, AttrNumber attnum, Oid excluding);
 
 /* objects.c */
 extern Oid	ma_find_function(const char *name, const char *symbol);

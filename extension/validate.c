@@ -33,7 +33,7 @@ static const char *const key_argname[MA_NKEYS] = {
 static void check_alias(const char *name);
 static void check_table(Oid relid, const char *argname);
 static AttrNumber column_attnum(Oid relid, const char *colname);
-static Oid	unique_index_on(Oid relid, AttrNumber attnum);
+static Oid	unique_index_on(Oid relid, AttrNumber attnum, Oid excluding);
 static AttrNumber resolve_unique_key(Oid relid, const char *colname,
 									 const char *argname);
 static AttrNumber infer_foreign_key(Oid through, Oid referenced,
@@ -184,10 +184,11 @@ column_attnum(Oid relid, const char *colname)
 /*
  * unique_index_on
  *		A valid, immediate, non-partial unique index on exactly this one
- *		column, or InvalidOid.  The primary key index is preferred.
+ *		column, other than excluding, or InvalidOid.  The primary key index
+ *		is preferred.
  */
 static Oid
-unique_index_on(Oid relid, AttrNumber attnum)
+unique_index_on(Oid relid, AttrNumber attnum, Oid excluding)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	List	   *indexes = RelationGetIndexList(rel);
@@ -204,7 +205,8 @@ unique_index_on(Oid relid, AttrNumber attnum)
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for index %u", indexoid);
 		index = (Form_pg_index) GETSTRUCT(tup);
-		if (index->indisunique && index->indisvalid && index->indimmediate &&
+		if (indexoid != excluding &&
+			index->indisunique && index->indisvalid && index->indimmediate &&
 			index->indnkeyatts == 1 && index->indkey.values[0] == attnum &&
 			heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
 			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
@@ -214,6 +216,16 @@ unique_index_on(Oid relid, AttrNumber attnum)
 	}
 	table_close(rel, NoLock);
 	return found;
+}
+
+/*
+ * ma_key_is_unique
+ *		Is relid.attnum unique on its own, without the index excluding?
+ */
+bool
+ma_key_is_unique(Oid relid, AttrNumber attnum, Oid excluding)
+{
+	return OidIsValid(unique_index_on(relid, attnum, excluding));
 }
 
 /*
@@ -259,7 +271,7 @@ resolve_unique_key(Oid relid, const char *colname, const char *argname)
 	}
 
 	attnum = column_attnum(relid, colname);
-	if (!OidIsValid(unique_index_on(relid, attnum)))
+	if (!OidIsValid(unique_index_on(relid, attnum, InvalidOid)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
 				 errmsg("column \"%s\" of table \"%s\" is not unique",
