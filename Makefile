@@ -31,6 +31,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# every module includes the shared header
+$(OBJS): extension/medium_assoc.h
+
 # make demo: run examples/medium_clone.sql on a throwaway cluster (after make install)
 .PHONY: demo
 demo:

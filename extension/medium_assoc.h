@@ -71,6 +71,7 @@ typedef enum AssocQuery
 	AQ_HAS_ALL,					/* are all targets of an array linked */
 	AQ_CHECK,					/* do the source and all targets exist */
 	AQ_INSERT,					/* link targets not yet linked */
+	AQ_INSERT_ONE,				/* link one target if not linked yet */
 	AQ_UPDATE,					/* apply through_attrs to existing links */
 	AQ_DELETE,					/* unlink the given targets */
 	AQ_DELETE_OTHERS,			/* unlink all but the given targets */
@@ -124,6 +125,8 @@ typedef struct Association
 	Oid			tk_eq_opr;		/* target key = target key */
 	Oid			sk_collation;	/* collation of the source key column */
 	Oid			tk_collation;	/* collation of the target key column */
+	bool		fk_enforced;	/* validated immediate foreign keys check both
+								 * through columns */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
 } Association;

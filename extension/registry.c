@@ -19,9 +19,11 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
+#include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -193,7 +195,9 @@ ma_registry_fetch(const char *name, bool missing_ok)
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s",
 			 SPI_result_code_string(SPI_result));
-	if (SPI_execute_snapshot(plan, values, NULL, GetLatestSnapshot(),
+	/* the latest snapshot, unless in parallel mode, which may not take one */
+	if (SPI_execute_snapshot(plan, values, NULL,
+							 IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot(),
 							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
 	if (SPI_processed > 0)
@@ -510,6 +514,10 @@ query_argtypes(const Association *assoc, AssocQuery query, int *nargs,
 		case AQ_UPDATE:
 			*nargs = 3;
 			break;
+		case AQ_INSERT_ONE:
+			argtypes[1] = assoc->keytype[MA_TK];
+			*nargs = 3;
+			break;
 		default:
 			elog(ERROR, "unrecognized association query %d", (int) query);
 	}
@@ -567,7 +575,14 @@ ma_get_plan(Association *assoc, AssocQuery query, List *attrs)
 
 	sql = ma_build_query(assoc, query, attrs);
 	query_argtypes(assoc, query, &nargs, argtypes);
-	plan = SPI_prepare(sql, nargs, argtypes);
+	/*
+	 * A generic plan, made once: these statements look rows up by key, and
+	 * the planner's guess of ten array elements would otherwise make it
+	 * plan afresh for every call.  The batch reader, whose array may be
+	 * large, lets the planner see it.
+	 */
+	plan = SPI_prepare_cursor(sql, nargs, argtypes,
+							  query == AQ_BATCH ? 0 : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
 			 SPI_result_code_string(SPI_result));

@@ -52,7 +52,7 @@ static void append_target_match(StringInfo buf, const Association *assoc,
 								const char *alias, const QueryNames *n,
 								const char *rhs, bool any);
 static void append_insert(StringInfo buf, const Association *assoc,
-						  const QueryNames *n, List *attrs);
+						  const QueryNames *n, List *attrs, bool one);
 static void append_update(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs);
 
@@ -192,12 +192,12 @@ append_target_match(StringInfo buf, const Association *assoc,
 
 /*
  * append_insert
- *		Link each distinct target of $2 not linked yet, writing the scope's
- *		values and the through_attrs columns.
+ *		Link each distinct target of $2 (or the one target $2) not linked
+ *		yet, writing the scope's values and the through_attrs columns.
  */
 static void
 append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
-			  List *attrs)
+			  List *attrs, bool one)
 {
 	const AssocDef *def = assoc->def;
 	ListCell   *lc;
@@ -209,7 +209,7 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", %s", column_name(def->through, lfirst_int(lc)));
 
-	appendStringInfoString(buf, ") SELECT $1, u.x");
+	appendStringInfo(buf, ") SELECT $1, %s", one ? "$2" : "u.x");
 	for (int i = 0; i < def->nscope; i++)
 	{
 		if (def->scopevalue[i] == NULL)
@@ -222,15 +222,24 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", a.%s", column_name(def->through, lfirst_int(lc)));
 
-	appendStringInfoString(buf, " FROM (SELECT DISTINCT x FROM pg_catalog.unnest($2) AS x) AS u");
-	if (attrs != NIL)
-		appendStringInfo(buf, " CROSS JOIN pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a",
-						 n->through);
+	if (one)
+	{
+		if (attrs != NIL)
+			appendStringInfo(buf, " FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a",
+							 n->through);
+	}
+	else
+	{
+		appendStringInfoString(buf, " FROM (SELECT DISTINCT x FROM pg_catalog.unnest($2) AS x) AS u");
+		if (attrs != NIL)
+			appendStringInfo(buf, " CROSS JOIN pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a",
+							 n->through);
+	}
 	appendStringInfo(buf, " WHERE NOT EXISTS (SELECT 1 FROM %s AS e WHERE ",
 					 n->through);
 	append_source_match(buf, assoc, "e", n, false);
 	appendStringInfoString(buf, " AND ");
-	append_target_match(buf, assoc, "e", n, "u.x", false);
+	append_target_match(buf, assoc, "e", n, one ? "$2" : "u.x", false);
 	append_scope(buf, assoc, "e");
 	appendStringInfoChar(buf, ')');
 }
@@ -340,7 +349,8 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_INSERT:
-			append_insert(&buf, assoc, &n, attrs);
+		case AQ_INSERT_ONE:
+			append_insert(&buf, assoc, &n, attrs, query == AQ_INSERT_ONE);
 			break;
 
 		case AQ_UPDATE:

@@ -14,6 +14,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "parser/parse_coerce.h"
@@ -518,6 +519,42 @@ ma_resolve_attnums(AssocDef *def)
 }
 
 /*
+ * foreign_key_enforces
+ *		Does a validated, non-deferrable single-column foreign key make
+ *		through.col reference refrel.refcol?
+ */
+static bool
+foreign_key_enforces(Oid through, AttrNumber col, Oid refrel, AttrNumber refcol)
+{
+	Relation	rel = table_open(through, AccessShareLock);
+	List	   *fkeys = RelationGetFKeyList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, fkeys)
+	{
+		ForeignKeyCacheInfo *fk = (ForeignKeyCacheInfo *) lfirst(lc);
+		HeapTuple	tup;
+
+		if (fk->confrelid != refrel || fk->nkeys != 1 ||
+			fk->conkey[0] != col || fk->confkey[0] != refcol)
+			continue;
+		tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(fk->conoid));
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+			found = con->convalidated && !con->condeferrable;
+			ReleaseSysCache(tup);
+		}
+		if (found)
+			break;
+	}
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
  * ma_describe
  *		Fill in the types and operators of a cached association from its
  *		definition's attribute numbers.
@@ -539,6 +576,11 @@ ma_describe(Association *assoc)
 		else if (i == MA_TK)
 			assoc->tk_collation = collation;
 	}
+	assoc->fk_enforced =
+		foreign_key_enforces(def->through, def->keyattnum[MA_FK], def->source,
+							 def->keyattnum[MA_SK]) &&
+		foreign_key_enforces(def->through, def->keyattnum[MA_OK], def->target,
+							 def->keyattnum[MA_TK]);
 	assoc->skarraytype = get_array_type(assoc->keytype[MA_SK]);
 	assoc->tkarraytype = get_array_type(assoc->keytype[MA_TK]);
 	assoc->fk_eq_opr = equality_operator(assoc->keytype[MA_FK], assoc->keytype[MA_SK]);
