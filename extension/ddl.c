@@ -12,7 +12,7 @@
  *	  dropped (DROP TABLE ... CASCADE, DROP COLUMN ... CASCADE, DROP
  *	  FUNCTION).
  *	- A ddl_command_end event trigger on ALTER TABLE keeps the stored
- *	  column names current after RENAME COLUMN.
+ *	  column names, and the readers' comments, current after renames.
  *	- A ddl_command_start event trigger refuses ALTER COLUMN TYPE of a key
  *	  or scope column, and renaming a reader, with a clear error; and
  *	  dropping the index or constraint that makes a key unique unless
@@ -25,6 +25,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_constraint.h"
@@ -228,8 +229,11 @@ PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_end);
 Datum
 medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	RegistryUser saved;
 	uint64		renamed;
+	List	   *names;
+	ListCell   *lc;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "medium_assoc_on_ddl_end: not called as an event trigger");
@@ -280,10 +284,32 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update the association registry");
 	renamed = SPI_processed;
+	CommandCounterIncrement();
+	if (SPI_execute("SELECT name FROM medium_assoc.registry ORDER BY name",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	names = NIL;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+		names = lappend(names, SPI_getvalue(SPI_tuptable->vals[i],
+											SPI_tuptable->tupdesc, 1));
+		MemoryContextSwitchTo(spicxt);
+	}
 	SPI_finish();
 	ma_restore_user(&saved);
 	if (renamed > 0)
 		ma_registry_changed();
+
+	/* the readers' comments name the tables and columns */
+	foreach(lc, names)
+	{
+		AssocDef   *def = ma_registry_fetch((char *) lfirst(lc), true);
+
+		if (def != NULL)
+			ma_refresh_comments(def);
+	}
 	PG_RETURN_VOID();
 }
 

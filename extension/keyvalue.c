@@ -244,6 +244,8 @@ ma_keys_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype,
 	elemtype = get_element_type(argtype);
 	if (!OidIsValid(elemtype))
 		return single_key_array(convert_value(value, argtype, keytype), keytype);
+	/* the element type must convert even when the array is empty */
+	(void) lookup_cast(elemtype, keytype);
 
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(DatumGetArrayTypeP(value), elemtype, typlen, typbyval,

@@ -174,6 +174,7 @@ extern bool ma_key_is_unique(Oid relid, AttrNumber attnum, Oid excluding);
 extern Oid	ma_find_function(const char *name, const char *symbol);
 extern void ma_ensure_objects(const AssocDef *def);
 extern char *ma_batch_name(const char *name);
+extern void ma_refresh_comments(const AssocDef *def);
 
 /* sqlgen.c */
 extern char *ma_build_query(const Association *assoc, AssocQuery query,

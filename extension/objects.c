@@ -44,6 +44,7 @@ static Oid	relation_owner(Oid relid);
 static Datum text_array(const char *const *items, int n);
 static Oid	create_reader(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
 static Oid	create_batch(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
+static char *function_comment(const AssocDef *def, bool batch);
 static void comment_function(Oid funcoid, const AssocDef *def, bool batch);
 static void record_dependencies(const AssocDef *def, Oid reader, Oid batch);
 static void depend_on_column(const ObjectAddress *reader, Oid relid,
@@ -204,15 +205,13 @@ create_batch(const AssocDef *def, Oid nsp, Oid owner, Oid sktype)
 }
 
 /*
- * comment_function
+ * function_comment, comment_function
  *		Describe the association in the function's comment.
  */
-static void
-comment_function(Oid funcoid, const AssocDef *def, bool batch)
+static char *
+function_comment(const AssocDef *def, bool batch)
 {
-	char	   *comment;
-
-	comment = psprintf("%s of medium_assoc association %s (%s): %s -> %s through %s (%s, %s)%s%s",
+	return psprintf("%s of medium_assoc association %s (%s): %s -> %s through %s (%s, %s)%s%s",
 					   batch ? "Batch reader" : "Reader",
 					   quote_identifier(def->name), MA_KIND,
 					   ma_relation_name(def->source),
@@ -223,7 +222,38 @@ comment_function(Oid funcoid, const AssocDef *def, bool batch)
 					   def->scope ? ", scope " : "",
 					   def->scope ? JsonbToCString(NULL, &def->scope->root,
 												   VARSIZE(def->scope)) : "");
-	CreateComments(funcoid, ProcedureRelationId, 0, comment);
+}
+
+static void
+comment_function(Oid funcoid, const AssocDef *def, bool batch)
+{
+	CreateComments(funcoid, ProcedureRelationId, 0,
+				   function_comment(def, batch));
+}
+
+/*
+ * ma_refresh_comments
+ *		Rewrite the readers' comments if the names they mention changed.
+ */
+void
+ma_refresh_comments(const AssocDef *def)
+{
+	Oid			funcs[2];
+
+	funcs[0] = ma_find_function(def->name, MA_READER_SYMBOL);
+	funcs[1] = ma_find_function(ma_batch_name(def->name), MA_BATCH_SYMBOL);
+	for (int i = 0; i < 2; i++)
+	{
+		char	   *comment;
+		char	   *old;
+
+		if (!OidIsValid(funcs[i]))
+			continue;
+		comment = function_comment(def, i == 1);
+		old = GetComment(funcs[i], ProcedureRelationId, 0);
+		if (old == NULL || strcmp(old, comment) != 0)
+			CreateComments(funcs[i], ProcedureRelationId, 0, comment);
+	}
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
@@ -32,6 +33,7 @@ static const char *const key_argname[MA_NKEYS] = {
 };
 
 static void check_alias(const char *name);
+static bool column_writable(Oid relid, AttrNumber attnum);
 static void check_table(Oid relid, const char *argname);
 static AttrNumber column_attnum(Oid relid, const char *colname);
 static Oid	unique_index_on(Oid relid, AttrNumber attnum, Oid excluding);
@@ -102,6 +104,12 @@ ma_validate_definition(AssocDef *def)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("foreign_key and other_key must be different columns")));
+	if (!column_writable(def->through, def->keyattnum[MA_FK]) ||
+		!column_writable(def->through, def->keyattnum[MA_OK]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("foreign_key and other_key must be columns that can be written"),
+				 errdetail("Generated columns and identity columns GENERATED ALWAYS cannot hold links.")));
 
 	/* store the names as the catalog spells them */
 	def->keyname[MA_FK] = get_attname(def->through, def->keyattnum[MA_FK], false);
@@ -122,6 +130,12 @@ ma_validate_definition(AssocDef *def)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("scope cannot constrain key column \"%s\"",
 							def->scopename[i])));
+		if (!column_writable(def->through, def->scopeattnum[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scope cannot constrain column \"%s\", which cannot be written",
+							def->scopename[i]),
+					 errdetail("New links are written with the scope's values.")));
 	}
 	check_scope_values(def);
 }
@@ -180,6 +194,29 @@ column_attnum(Oid relid, const char *colname)
 				 errmsg("column \"%s\" of relation \"%s\" does not exist",
 						colname, ma_relation_name(relid))));
 	return attnum;
+}
+
+/*
+ * column_writable
+ *		A column the helpers can write: not generated, not GENERATED ALWAYS
+ *		AS IDENTITY.
+ */
+static bool
+column_writable(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+									  Int16GetDatum(attnum));
+	bool		writable = true;
+
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_attribute att = (Form_pg_attribute) GETSTRUCT(tup);
+
+		writable = att->attgenerated == '\0' &&
+			att->attidentity != ATTRIBUTE_IDENTITY_ALWAYS;
+		ReleaseSysCache(tup);
+	}
+	return writable;
 }
 
 /*
@@ -638,10 +675,10 @@ ma_through_attr_columns(const Association *assoc, Jsonb *attrs)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("through_attrs cannot set scope column \"%s\"",
 								col)));
-		if (get_attgenerated(def->through, attnum) != '\0')
+		if (!column_writable(def->through, attnum))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("through_attrs cannot set generated column \"%s\"",
+					 errmsg("through_attrs cannot set column \"%s\", which is generated",
 							col)));
 		result = list_append_unique_int(result, attnum);
 	}
