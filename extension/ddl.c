@@ -78,7 +78,7 @@ def_from_new_row(HeapTuple tuple, TupleDesc tupdesc)
 		def->keyname[i] = SPI_getvalue(tuple, tupdesc,
 									   SPI_fnumber(tupdesc, keycols[i]));
 	scope = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "scope"), &isnull);
-	def->scope = isnull ? NULL : DatumGetJsonbP(scope);
+	def->scope = isnull ? NULL : DatumGetJsonbPCopy(scope);
 	ma_parse_scope(def);
 	return def;
 }
@@ -125,6 +125,49 @@ medium_assoc_registry_insert(PG_FUNCTION_ARGS)
 }
 
 /*
+ * medium_assoc_repair
+ *		repair() RETURNS int: record again, for every association, the
+ *		readers' dependencies (and create a missing reader).  pg_upgrade
+ *		carries the registry and the readers but not pg_depend rows that no
+ *		statement creates; run this once after it.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_repair);
+Datum
+medium_assoc_repair(PG_FUNCTION_ARGS)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RegistryUser saved;
+	List	   *defs = NIL;
+	ListCell   *lc;
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT * FROM medium_assoc.registry ORDER BY name",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+		defs = lappend(defs, def_from_new_row(SPI_tuptable->vals[i],
+											  SPI_tuptable->tupdesc));
+		MemoryContextSwitchTo(spicxt);
+	}
+	SPI_finish();
+	foreach(lc, defs)
+	{
+		AssocDef   *def = (AssocDef *) lfirst(lc);
+
+		ma_resolve_attnums(def);
+		ma_ensure_objects(def);
+	}
+	ma_restore_user(&saved);
+	ma_registry_changed();
+	PG_RETURN_INT32(list_length(defs));
+}
+
+/*
  * medium_assoc_on_sql_drop
  *		sql_drop event trigger: forget associations whose reader is gone.
  */
@@ -134,9 +177,32 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 {
 	RegistryUser saved;
 	uint64		forgotten;
+	bool		dropped_function;
+	bool		dropped_index;
+	bool		isnull;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "medium_assoc_on_sql_drop: not called as an event trigger");
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT pg_catalog.bool_or(object_type OPERATOR(pg_catalog.=) 'function'),"
+					" pg_catalog.bool_or(object_type OPERATOR(pg_catalog.=) ANY"
+					"   ('{index,table constraint}'::pg_catalog.text[]))"
+					" FROM pg_catalog.pg_event_trigger_dropped_objects()",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the dropped objects");
+	dropped_function = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 1,
+												  &isnull)) && !isnull;
+	dropped_index = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 2,
+											   &isnull)) && !isnull;
+	SPI_finish();
+	if (dropped_index)
+		drop_associations_without_unique_keys();
+	if (!dropped_function)
+		PG_RETURN_VOID();
 
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -153,7 +219,6 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 	ma_restore_user(&saved);
 	if (forgotten > 0)
 		ma_registry_changed();
-	drop_associations_without_unique_keys();
 	PG_RETURN_VOID();
 }
 
@@ -234,6 +299,9 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 	uint64		renamed;
 	List	   *names;
 	ListCell   *lc;
+	Datum		relids;
+	bool		isnull;
+	Oid			argtypes[1] = {OIDARRAYOID};
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "medium_assoc_on_ddl_end: not called as an event trigger");
@@ -241,7 +309,26 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("UPDATE medium_assoc.registry r"
+
+	/* only the associations of the relations this command changed */
+	if (SPI_execute("SELECT pg_catalog.array_agg(DISTINCT c.objid)"
+					" FROM pg_catalog.pg_event_trigger_ddl_commands() c"
+					" WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+					" AND EXISTS (SELECT 1 FROM medium_assoc.registry r"
+					"  WHERE c.objid OPERATOR(pg_catalog.=) ANY"
+					"   (ARRAY[r.source, r.target, r.through]::pg_catalog.oid[]))",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	relids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+	{
+		SPI_finish();
+		ma_restore_user(&saved);
+		PG_RETURN_VOID();
+	}
+	relids = SPI_datumTransfer(relids, false, -1);
+
+	if (SPI_execute_with_args("UPDATE medium_assoc.registry r"
 					" SET foreign_key = n.fk, other_key = n.ok,"
 					" source_key = n.sk, target_key = n.tk, scope = n.scope,"
 					" attnums = n.attnums"
@@ -261,6 +348,8 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					"  s.scope,"
 					"  c.attnums[1:4] OPERATOR(pg_catalog.||) s.attnums AS attnums"
 					"  FROM medium_assoc.registry c"
+					"  WHERE ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+					"        OPERATOR(pg_catalog.&&) $1"
 					"  CROSS JOIN LATERAL"
 					/* scope columns by their stored attnum, under their current name */
 					"  (SELECT pg_catalog.jsonb_object_agg(a.attname,"
@@ -281,12 +370,14 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					" AND (r.foreign_key, r.other_key, r.source_key, r.target_key,"
 					"      r.scope::pg_catalog.text)"
 					"     IS DISTINCT FROM (n.fk, n.ok, n.sk, n.tk, n.scope::pg_catalog.text)",
-					false, 0) != SPI_OK_UPDATE)
+					1, argtypes, &relids, NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update the association registry");
 	renamed = SPI_processed;
 	CommandCounterIncrement();
-	if (SPI_execute("SELECT name FROM medium_assoc.registry ORDER BY name",
-					false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args("SELECT name FROM medium_assoc.registry c"
+							  " WHERE ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+							  "       OPERATOR(pg_catalog.&&) $1 ORDER BY name",
+							  1, argtypes, &relids, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
 	names = NIL;
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -492,10 +583,10 @@ refuse_reader_rename(RenameStmt *stmt)
 	HeapTuple	tup;
 	bool		is_reader = false;
 
-	if (stmt->renameType != OBJECT_FUNCTION)
+	if (stmt->renameType != OBJECT_FUNCTION && stmt->renameType != OBJECT_ROUTINE)
 		return;
-	funcoid = LookupFuncWithArgs(OBJECT_FUNCTION, castNode(ObjectWithArgs, stmt->object),
-								 true);
+	funcoid = LookupFuncWithArgs(stmt->renameType,
+								 castNode(ObjectWithArgs, stmt->object), true);
 	if (!OidIsValid(funcoid))
 		return;
 	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));

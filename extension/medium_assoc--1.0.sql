@@ -123,6 +123,15 @@ RETURNS pg_catalog.int8
 LANGUAGE C STABLE STRICT
 AS 'MODULE_PATHNAME', 'medium_assoc_count';
 
+-- Recording again what pg_upgrade does not carry (the readers'
+-- dependencies); pg_dump/restore needs no such step.
+CREATE FUNCTION medium_assoc.repair()
+RETURNS pg_catalog.int4
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_repair';
+
+REVOKE ALL ON FUNCTION medium_assoc.repair() FROM PUBLIC;
+
 -- Introspection
 
 CREATE VIEW medium_assoc.associations AS
@@ -173,9 +182,10 @@ CREATE EVENT TRIGGER medium_assoc_sql_drop ON sql_drop
     EXECUTE FUNCTION medium_assoc._on_sql_drop();
 
 CREATE EVENT TRIGGER medium_assoc_ddl_start ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'ALTER FUNCTION', 'DROP INDEX')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE', 'DROP INDEX')
     EXECUTE FUNCTION medium_assoc._on_ddl_start();
 
 CREATE EVENT TRIGGER medium_assoc_ddl_end ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+                 'ALTER FOREIGN TABLE', 'ALTER TYPE')
     EXECUTE FUNCTION medium_assoc._on_ddl_end();

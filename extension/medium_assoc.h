@@ -112,7 +112,7 @@ typedef struct AssocWalk
  */
 typedef struct Association
 {
-	NameData	name;			/* hash key: the alias */
+	NameData	name;			/* the alias */
 	bool		valid;			/* false once an invalidation hit it */
 	MemoryContext mcxt;			/* holds everything below */
 	AssocDef   *def;

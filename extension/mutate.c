@@ -24,7 +24,6 @@
 #include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -39,8 +38,11 @@
 /* distinguishes medium_assoc's locks from user advisory locks in pg_locks */
 #define MA_LOCK_KIND 0x4D41
 
-/* beyond this many target locks, a writer locks the through table instead */
-#define MA_MAX_TARGET_LOCKS 16
+/* lock buckets per through column (see lock_links) */
+#define MA_LOCK_BUCKETS 256
+
+/* up to this many targets, foreign keys may check existence (see below) */
+#define MA_MAX_FK_CHECKED 16
 
 /* the arguments of a helper call, converted to key values */
 typedef struct LinkCall
@@ -163,7 +165,7 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 
 /*
  * key_hash
- *		Hash of a key value, the lock of one value of one through column.
+ *		The lock bucket of a value of one through column.
  */
 static uint32
 key_hash(Oid keytype, Oid collation, Datum value, AttrNumber attnum)
@@ -180,7 +182,7 @@ key_hash(Oid keytype, Oid collation, Datum value, AttrNumber attnum)
 
 		hash = hash_bytes((unsigned char *) text, strlen(text));
 	}
-	return hash_combine(hash, (uint32) attnum);
+	return (uint32) attnum * MA_LOCK_BUCKETS + hash % MA_LOCK_BUCKETS;
 }
 
 /* a transaction-scoped exclusive lock on one hash of a through table */
@@ -210,10 +212,13 @@ uint32_cmp(const void *a, const void *b)
  *		other direction (the reverse association, on the same through
  *		table), so the lock that counts for a link is the one on the value
  *		of its lower-numbered column: a writer whose other key is that
- *		column also locks each target value, in hash order so that writers
- *		cannot deadlock, or past MA_MAX_TARGET_LOCKS targets the through
- *		table itself against other writers.  Distinct values that share a
- *		hash only wait for each other.
+ *		column also locks each target value, in a fixed order so that two
+ *		such writers cannot deadlock.
+ *
+ *		Values are hashed into MA_LOCK_BUCKETS locks per column of a through
+ *		table, so that a transaction writing the links of many sources holds
+ *		a bounded number of locks; writers of distinct values that share a
+ *		bucket just wait for each other.
  */
 static void
 lock_links(const LinkCall *call, bool adding)
@@ -222,9 +227,9 @@ lock_links(const LinkCall *call, bool adding)
 	AssocDef   *def = assoc->def;
 	AttrNumber	okattnum = def->keyattnum[MA_OK];
 	Datum	   *targets;
-	uint32	   *hashes;
+	uint32	   *buckets;
 	int			ntargets;
-	int			nhashes = 0;
+	int			nbuckets = 0;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
@@ -237,20 +242,16 @@ lock_links(const LinkCall *call, bool adding)
 	get_typlenbyvalalign(assoc->keytype[MA_TK], &typlen, &typbyval, &typalign);
 	deconstruct_array(DatumGetArrayTypeP(call->values[1]), assoc->keytype[MA_TK],
 					  typlen, typbyval, typalign, &targets, NULL, &ntargets);
-	hashes = palloc(sizeof(uint32) * ntargets);
+	buckets = palloc(sizeof(uint32) * ntargets);
 	for (int i = 0; i < ntargets; i++)
-		hashes[i] = key_hash(assoc->keytype[MA_TK], assoc->tk_collation,
-							 targets[i], okattnum);
-	qsort(hashes, ntargets, sizeof(uint32), uint32_cmp);
+		buckets[i] = key_hash(assoc->keytype[MA_TK], assoc->tk_collation,
+							  targets[i], okattnum);
+	qsort(buckets, ntargets, sizeof(uint32), uint32_cmp);
 	for (int i = 0; i < ntargets; i++)
-		if (nhashes == 0 || hashes[nhashes - 1] != hashes[i])
-			hashes[nhashes++] = hashes[i];
-
-	if (nhashes > MA_MAX_TARGET_LOCKS)
-		LockRelationOid(def->through, ShareRowExclusiveLock);
-	else
-		for (int i = 0; i < nhashes; i++)
-			lock_hash(def->through, hashes[i]);
+		if (nbuckets == 0 || buckets[nbuckets - 1] != buckets[i])
+			buckets[nbuckets++] = buckets[i];
+	for (int i = 0; i < nbuckets; i++)
+		lock_hash(def->through, buckets[i]);
 }
 
 /*
@@ -302,7 +303,7 @@ check_links_possible(LinkCall *call)
 	 * foreign-key check per row.
 	 */
 	if (assoc->fk_enforced && call->ntargets > 0 &&
-		call->ntargets <= MA_MAX_TARGET_LOCKS &&
+		call->ntargets <= MA_MAX_FK_CHECKED &&
 		may_see_all(def->source) && may_see_all(def->target))
 		return;
 

@@ -33,6 +33,7 @@
 #include "access/xact.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/regproc.h"
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -41,6 +42,7 @@
 #include "medium_assoc.h"
 
 static Oid	relation_owner(Oid relid);
+static void check_signature(Oid funcoid, Oid argtype, Oid rettype);
 static Datum text_array(const char *const *items, int n);
 static Oid	create_reader(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
 static Oid	create_batch(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
@@ -107,10 +109,40 @@ ma_ensure_objects(const AssocDef *def)
 
 	if (!OidIsValid(reader))
 		reader = create_reader(def, nsp, owner, sktype);
+	else
+		check_signature(reader, sktype, get_rel_type_id(def->target));
 	if (!OidIsValid(batch))
 		batch = create_batch(def, nsp, owner, sktype);
+	else
+		check_signature(batch, get_array_type(sktype), RECORDOID);
 	record_dependencies(def, reader, batch);
 	CommandCounterIncrement();
+}
+
+/*
+ * check_signature
+ *		An existing reader (as after a restore) is only taken for this
+ *		association's if it takes and returns what this one's would.
+ */
+static void
+check_signature(Oid funcoid, Oid argtype, Oid rettype)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));
+	Form_pg_proc proc;
+	bool		matches;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", funcoid);
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	matches = proc->pronargs == 1 && proc->proargtypes.values[0] == argtype &&
+		proc->prorettype == rettype && proc->proretset;
+	ReleaseSysCache(tup);
+	if (!matches)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("function %s exists but is not a reader of this association",
+						format_procedure(funcoid)),
+				 errhint("Drop or rename that function.")));
 }
 
 static Oid

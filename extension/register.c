@@ -116,6 +116,13 @@ check_name_free(const AssocDef *def)
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("association \"%s\" already exists", def->name),
 				 errhint("Association names are unique in the database; drop it with medium_assoc.drop_association() or choose another alias.")));
+	/* a reader of that name left in any schema would be taken for this one's */
+	if (OidIsValid(ma_find_function(def->name, MA_READER_SYMBOL)) ||
+		OidIsValid(ma_find_function(batch, MA_BATCH_SYMBOL)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("a medium_assoc reader named \"%s\" already exists", def->name),
+				 errhint("Choose another alias, or drop the leftover function.")));
 	if (SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(def->name),
 							  PointerGetDatum(buildoidvector(&sktype, 1)),
 							  ObjectIdGetDatum(nsp)))
@@ -172,7 +179,7 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	LockRelationOid(def->source, AccessShareLock);
 	LockRelationOid(def->target, AccessShareLock);
 	LockRelationOid(def->through, AccessShareLock);
-	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
+	LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
 
 	check_may_register(def);
 	ma_validate_definition(def);
@@ -212,7 +219,7 @@ medium_assoc_drop_association(PG_FUNCTION_ARGS)
 				 errdetail("Registering or dropping an association requires owning its source table.")));
 
 	LockRelationOid(def->through, AccessExclusiveLock);
-	LockRelationOid(ma_registry_relid(), ShareRowExclusiveLock);
+	LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
 	/* it may have been dropped while we waited */
 	def = ma_registry_fetch(name, false);
 

@@ -12,12 +12,18 @@
  * rebuilt from fresh catalog names when plancache reports them invalid
  * (a rename, say), as the foreign-key triggers do.
  *
+ * A call may be using an association (and running one of its plans) when a
+ * nested call finds it invalidated and loads it again, so what is replaced
+ * is not freed at once: it goes to a list freed at the end of the
+ * transaction.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "access/xact.h"
 #include "miscadmin.h"
@@ -25,6 +31,7 @@
 #include "utils/array.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
+#include "utils/regproc.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -35,7 +42,16 @@
 
 #include "medium_assoc.h"
 
+/* an entry of the cache: the association lives in its own memory context */
+typedef struct CacheSlot
+{
+	char		name[NAMEDATALEN];	/* hash key */
+	Association *assoc;
+} CacheSlot;
+
 static HTAB *assoc_cache = NULL;
+static List *retired_assocs = NIL;	/* replaced, freed at transaction end */
+static List *retired_plans = NIL;
 static bool cache_stale = false;
 static Oid	registry_relid = InvalidOid;
 
@@ -44,7 +60,8 @@ static uint64 cache_generation = 0;
 
 static void relcache_callback(Datum arg, Oid relid);
 static void ensure_cache(void);
-static void release_entry(Association *entry);
+static void release_entry(CacheSlot *slot);
+static void free_retired(XactEvent event, void *arg);
 static AssocDef *def_from_registry_row(HeapTuple tuple, TupleDesc tupdesc);
 static void query_argtypes(const Association *assoc, AssocQuery query,
 						   int *nargs, Oid *argtypes);
@@ -58,6 +75,38 @@ void
 ma_register_callbacks(void)
 {
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+	RegisterXactCallback(free_retired, NULL);
+}
+
+/*
+ * free_retired
+ *		At the end of a transaction, no call can be using the associations
+ *		and plans that were replaced during it: free them.
+ */
+static void
+free_retired(XactEvent event, void *arg)
+{
+	ListCell   *lc;
+	ListCell   *lp;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT &&
+		event != XACT_EVENT_PARALLEL_ABORT && event != XACT_EVENT_PREPARE)
+		return;
+	foreach(lc, retired_plans)
+		SPI_freeplan((SPIPlanPtr) lfirst(lc));
+	foreach(lc, retired_assocs)
+	{
+		Association *assoc = (Association *) lfirst(lc);
+
+		foreach(lp, assoc->plans)
+			SPI_freeplan(((AssocPlan *) lfirst(lp))->plan);
+		MemoryContextDelete(assoc->mcxt);
+	}
+	list_free(retired_plans);
+	list_free(retired_assocs);
+	retired_plans = NIL;
+	retired_assocs = NIL;
 }
 
 /*
@@ -69,7 +118,7 @@ static void
 relcache_callback(Datum arg, Oid relid)
 {
 	HASH_SEQ_STATUS status;
-	Association *entry;
+	CacheSlot  *slot;
 
 	if (relid == InvalidOid || relid == registry_relid)
 	{
@@ -80,11 +129,12 @@ relcache_callback(Datum arg, Oid relid)
 	if (assoc_cache == NULL)
 		return;
 	hash_seq_init(&status, assoc_cache);
-	while ((entry = (Association *) hash_seq_search(&status)) != NULL)
+	while ((slot = (CacheSlot *) hash_seq_search(&status)) != NULL)
 	{
-		if (entry->def->source == relid || entry->def->target == relid ||
-			entry->def->through == relid)
-			entry->valid = false;
+		AssocDef   *def = slot->assoc->def;
+
+		if (def->source == relid || def->target == relid || def->through == relid)
+			slot->assoc->valid = false;
 	}
 }
 
@@ -338,7 +388,7 @@ ensure_cache(void)
 		HASHCTL		ctl;
 
 		ctl.keysize = NAMEDATALEN;
-		ctl.entrysize = sizeof(Association);
+		ctl.entrysize = sizeof(CacheSlot);
 		assoc_cache = hash_create("medium_assoc associations", 16, &ctl,
 								  HASH_ELEM | HASH_STRINGS);
 		cache_stale = false;
@@ -346,29 +396,84 @@ ensure_cache(void)
 	else if (cache_stale)
 	{
 		HASH_SEQ_STATUS status;
-		Association *entry;
+		CacheSlot  *slot;
 
 		cache_stale = false;
 		hash_seq_init(&status, assoc_cache);
-		while ((entry = (Association *) hash_seq_search(&status)) != NULL)
-			release_entry(entry);
+		while ((slot = (CacheSlot *) hash_seq_search(&status)) != NULL)
+			release_entry(slot);
 	}
 }
 
 /*
  * release_entry
- *		Free an entry's plans and memory and remove it from the cache.
+ *		Remove an association from the cache; it is freed, with its plans,
+ *		at the end of the transaction.
  */
 static void
-release_entry(Association *entry)
+release_entry(CacheSlot *slot)
 {
-	ListCell   *lc;
+	MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 
 	cache_generation++;
-	foreach(lc, entry->plans)
-		SPI_freeplan(((AssocPlan *) lfirst(lc))->plan);
-	MemoryContextDelete(entry->mcxt);
-	hash_search(assoc_cache, NameStr(entry->name), HASH_REMOVE, NULL);
+	retired_assocs = lappend(retired_assocs, slot->assoc);
+	MemoryContextSwitchTo(oldcxt);
+	hash_search(assoc_cache, slot->name, HASH_REMOVE, NULL);
+}
+
+/*
+ * build_association
+ *		Read an association from the registry and describe it, in mcxt.
+ */
+static Association *
+build_association(const char *name, MemoryContext mcxt)
+{
+	Association *assoc = MemoryContextAllocZero(mcxt, sizeof(Association));
+
+	assoc->mcxt = mcxt;
+	namestrcpy(&assoc->name, name);
+	assoc->def = ma_registry_fetch(name, false);
+	LockRelationOid(assoc->def->through, AccessShareLock);
+	LockRelationOid(assoc->def->target, AccessShareLock);
+	/* the definition may have changed while we waited for the locks */
+	assoc->def = ma_registry_fetch(name, false);
+	if (get_rel_relkind(assoc->def->through) == '\0' ||
+		get_rel_relkind(assoc->def->target) == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("association \"%s\" does not exist", name)));
+	ma_describe(assoc);
+	return assoc;
+}
+
+/*
+ * load_association
+ *		A new association entry in its own memory context, freed on error.
+ */
+static Association *
+load_association(const char *name)
+{
+	MemoryContext mcxt = AllocSetContextCreate(TopMemoryContext,
+											   "medium_assoc association",
+											   ALLOCSET_SMALL_SIZES);
+	MemoryContext oldcxt = CurrentMemoryContext;
+	Association *assoc;
+
+	PG_TRY();
+	{
+		MemoryContextSwitchTo(mcxt);
+		assoc = build_association(name, mcxt);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(mcxt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSetIdentifier(mcxt, assoc->def->name);
+	return assoc;
 }
 
 /*
@@ -380,9 +485,8 @@ release_entry(Association *entry)
 Association *
 ma_lookup(const char *name)
 {
-	Association *entry;
-	Association local;
-	MemoryContext oldcxt;
+	CacheSlot  *slot;
+	Association *assoc;
 	bool		found;
 
 	if (strlen(name) >= NAMEDATALEN)
@@ -393,58 +497,30 @@ ma_lookup(const char *name)
 	/* process pending invalidations, such as another backend's drop */
 	AcceptInvalidationMessages();
 	ensure_cache();
-	entry = hash_search(assoc_cache, name, HASH_FIND, NULL);
-	if (entry != NULL && entry->valid)
+	slot = hash_search(assoc_cache, name, HASH_FIND, NULL);
+	if (slot != NULL && slot->assoc->valid)
 	{
 		/*
 		 * Lock the tables before using what was cached about them: a drop
 		 * that committed while we waited is then seen, and the entry is
 		 * reloaded (and found gone) below.
 		 */
-		LockRelationOid(entry->def->through, AccessShareLock);
-		LockRelationOid(entry->def->target, AccessShareLock);
-		if (entry->valid && !cache_stale)
-			return entry;
+		assoc = slot->assoc;
+		LockRelationOid(assoc->def->through, AccessShareLock);
+		LockRelationOid(assoc->def->target, AccessShareLock);
+		if (assoc->valid && !cache_stale)
+			return assoc;
 		ensure_cache();
-		entry = hash_search(assoc_cache, name, HASH_FIND, NULL);
+		slot = hash_search(assoc_cache, name, HASH_FIND, NULL);
 	}
-	if (entry != NULL)
-		release_entry(entry);
+	if (slot != NULL)
+		release_entry(slot);
 
-	/* build the new entry in its own context before entering it */
-	memset(&local, 0, sizeof(local));
-	local.mcxt = AllocSetContextCreate(TopMemoryContext,
-									   "medium_assoc association",
-									   ALLOCSET_SMALL_SIZES);
-	PG_TRY();
-	{
-		oldcxt = MemoryContextSwitchTo(local.mcxt);
-		local.def = ma_registry_fetch(name, false);
-		LockRelationOid(local.def->through, AccessShareLock);
-		LockRelationOid(local.def->target, AccessShareLock);
-		/* the definition may have changed while we waited for the locks */
-		local.def = ma_registry_fetch(name, false);
-		if (get_rel_relkind(local.def->through) == '\0' ||
-			get_rel_relkind(local.def->target) == '\0')
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("association \"%s\" does not exist", name)));
-		ma_describe(&local);
-		MemoryContextSwitchTo(oldcxt);
-	}
-	PG_CATCH();
-	{
-		MemoryContextDelete(local.mcxt);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	MemoryContextSetIdentifier(local.mcxt, local.def->name);
-
-	entry = hash_search(assoc_cache, name, HASH_ENTER, &found);
-	memcpy(((char *) entry) + NAMEDATALEN, ((char *) &local) + NAMEDATALEN,
-		   sizeof(Association) - NAMEDATALEN);
-	entry->valid = true;
-	return entry;
+	assoc = load_association(name);
+	slot = hash_search(assoc_cache, name, HASH_ENTER, &found);
+	slot->assoc = assoc;
+	assoc->valid = true;
+	return assoc;
 }
 
 /*
@@ -455,14 +531,21 @@ ma_lookup(const char *name)
 Association *
 ma_lookup_for_function(Oid fn_oid, bool batch)
 {
-	char	   *proname = get_func_name(fn_oid);
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
+	char	   *proname;
+	Oid			argtype;
 	size_t		len;
+	Association *assoc;
 
-	if (proname == NULL)
+	if (!HeapTupleIsValid(tup))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("reader function %u no longer exists", fn_oid),
 				 errdetail("Its association was dropped.")));
+	proname = pstrdup(NameStr(((Form_pg_proc) GETSTRUCT(tup))->proname));
+	argtype = ((Form_pg_proc) GETSTRUCT(tup))->pronargs == 1 ?
+		((Form_pg_proc) GETSTRUCT(tup))->proargtypes.values[0] : InvalidOid;
+	ReleaseSysCache(tup);
 	len = strlen(proname);
 	if (batch)
 	{
@@ -475,7 +558,14 @@ ma_lookup_for_function(Oid fn_oid, bool batch)
 							proname)));
 		proname[len - slen] = '\0';
 	}
-	return ma_lookup(proname);
+	assoc = ma_lookup(proname);
+	/* the argument must be what the association's key is */
+	if (argtype != (batch ? assoc->skarraytype : assoc->keytype[MA_SK]))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("function %s is not the reader of association \"%s\"",
+						format_procedure(fn_oid), proname)));
+	return assoc;
 }
 
 /*
@@ -566,7 +656,9 @@ ma_get_plan(Association *assoc, AssocQuery query, List *attrs)
 		if (SPI_plan_is_valid(entry->plan))
 			return entry->plan;
 		/* rebuild from scratch: names in the text may have changed */
-		SPI_freeplan(entry->plan);
+		oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+		retired_plans = lappend(retired_plans, entry->plan);
+		MemoryContextSwitchTo(oldcxt);
 		assoc->plans = foreach_delete_current(assoc->plans, lc);
 		pfree(entry->variant);
 		pfree(entry);

@@ -38,6 +38,7 @@ typedef struct QueryNames
 } QueryNames;
 
 static void query_names(const Association *assoc, QueryNames *names);
+static char *type_name(Oid type);
 static char *column_name(Oid relid, AttrNumber attnum);
 static void append_equality(StringInfo buf, const char *lhs, Oid ltype,
 							Oid opr, const char *rhs, Oid rtype, bool any);
@@ -55,6 +56,18 @@ static void append_insert(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs, bool one);
 static void append_update(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs);
+
+/*
+ * type_name
+ *		A type's qualified name for a cast, without a type modifier: so
+ *		character becomes pg_catalog.bpchar, not character(1).
+ */
+static char *
+type_name(Oid type)
+{
+	return format_type_extended(type, -1,
+								FORMAT_TYPE_FORCE_QUALIFY | FORMAT_TYPE_TYPEMOD_GIVEN);
+}
 
 /*
  * ma_relation_name
@@ -109,7 +122,7 @@ append_equality(StringInfo buf, const char *lhs, Oid ltype, Oid opr,
 
 	appendStringInfoString(buf, lhs);
 	if (ltype != op->oprleft)
-		appendStringInfo(buf, "::%s", format_type_be_qualified(op->oprleft));
+		appendStringInfo(buf, "::%s", type_name(op->oprleft));
 	appendStringInfo(buf, " OPERATOR(%s.%s) ",
 					 quote_identifier(get_namespace_name(op->oprnamespace)),
 					 NameStr(op->oprname));
@@ -118,7 +131,7 @@ append_equality(StringInfo buf, const char *lhs, Oid ltype, Oid opr,
 	appendStringInfoString(buf, rhs);
 	if (rtype != op->oprright)
 		appendStringInfo(buf, "::%s",
-						 format_type_be_qualified(any ? get_array_type(op->oprright)
+						 type_name(any ? get_array_type(op->oprright)
 												  : op->oprright));
 	if (any)
 		appendStringInfoChar(buf, ')');
@@ -149,7 +162,7 @@ append_scope(StringInfo buf, const Association *assoc, const char *alias)
 							lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr,
 							psprintf("%s::%s",
 									 quote_literal_cstr(def->scopevalue[i]),
-									 format_type_be_qualified(coltype)),
+									 type_name(coltype)),
 							coltype, false);
 	}
 }
@@ -216,7 +229,7 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 			appendStringInfoString(buf, ", NULL");
 		else
 			appendStringInfo(buf, ", %s::%s", quote_literal_cstr(def->scopevalue[i]),
-							 format_type_be_qualified(get_atttype(def->through,
+							 type_name(get_atttype(def->through,
 																  def->scopeattnum[i])));
 	}
 	foreach(lc, attrs)
@@ -296,7 +309,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 		case AQ_BATCH:
 			/* t.* under a cast is the whole row, even if a column is "t" */
 			appendStringInfo(&buf, "SELECT r.%s::%s, t.*::%s FROM ", n.key[MA_FK],
-							 format_type_be_qualified(assoc->keytype[MA_SK]),
+							 type_name(assoc->keytype[MA_SK]),
 							 n.target);
 			append_links_from(&buf, assoc, &n);
 			appendStringInfoString(&buf, " WHERE ");

@@ -177,6 +177,12 @@ check_table(Oid relid, const char *argname)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s \"%s\" is not a table", argname,
 						ma_relation_name(relid))));
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s \"%s\" is a temporary table", argname,
+						ma_relation_name(relid)),
+				 errdetail("An association outlives the session; its tables must too.")));
 }
 
 /*

@@ -40,6 +40,7 @@
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "access/transam.h"
 #include "utils/typcache.h"
 
 #include "medium_assoc.h"
@@ -49,9 +50,56 @@ static bool find_index(Oid relid, AttrNumber attnum, bool unique,
 					   RegProcedure *proc, Oid *subtype, Oid *collation,
 					   int *wanted_att);
 static void plan_walk(Association *assoc);
+static bool index_matches_column(Relation index, int i, Oid relid,
+								 AttrNumber attnum);
+static bool index_usable_now(Relation index);
+static Oid	column_collation(Oid relid, AttrNumber attnum);
 static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
 static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
+
+/*
+ * index_matches_column
+ *		Does index column i compare like the table column, with the default
+ *		btree operator family of its type and its collation, as the
+ *		statements' operators do?
+ */
+static bool
+index_matches_column(Relation index, int i, Oid relid, AttrNumber attnum)
+{
+	Oid			coltype;
+	int32		typmod;
+	Oid			collation;
+
+	get_atttypetypmodcoll(relid, attnum, &coltype, &typmod, &collation);
+	return index->rd_indcollation[i] == collation &&
+		index->rd_opfamily[i] ==
+		lookup_type_cache(coltype, TYPECACHE_BTREE_OPFAMILY)->btree_opf;
+}
+
+static Oid
+column_collation(Oid relid, AttrNumber attnum)
+{
+	Oid			coltype;
+	int32		typmod;
+	Oid			collation;
+
+	get_atttypetypmodcoll(relid, attnum, &coltype, &typmod, &collation);
+	return collation;
+}
+
+/*
+ * index_usable_now
+ *		An index built over broken HOT chains may not be used by snapshots
+ *		older than it (as in the planner's get_relation_info).
+ */
+static bool
+index_usable_now(Relation index)
+{
+	return !index->rd_index->indcheckxmin ||
+		TransactionIdPrecedes(HeapTupleHeaderGetXmin(index->rd_indextuple->t_data),
+							  TransactionXmin);
+}
 
 /*
  * find_index
@@ -81,7 +129,9 @@ find_index(Oid relid, AttrNumber attnum, bool unique, Oid valtype,
 		if (index->rd_rel->relam == BTREE_AM_OID && form->indisvalid &&
 			form->indkey.values[0] == attnum &&
 			heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL) &&
-			(!unique || (form->indisunique && form->indnkeyatts == 1)))
+			(!unique || (form->indisunique && form->indnkeyatts == 1 &&
+						 form->indimmediate)) &&
+			index_matches_column(index, 0, relid, attnum))
 		{
 			Oid			opcintype = index->rd_opcintype[0];
 			Oid			right = IsBinaryCoercible(valtype, opcintype) ? opcintype : valtype;
@@ -124,7 +174,9 @@ plan_has(Association *assoc)
 	if (walk->ok_index_att != 2)
 		return;
 	index = index_open(walk->through_index, AccessShareLock);
-	if (index->rd_index->indnkeyatts >= 2)
+	if (index->rd_index->indnkeyatts >= 2 &&
+		index_matches_column(index, 1, assoc->def->through,
+							 assoc->def->keyattnum[MA_OK]))
 	{
 		Oid			opcintype = index->rd_opcintype[1];
 		Oid			tktype = assoc->keytype[MA_TK];
@@ -175,6 +227,10 @@ plan_walk(Association *assoc)
 	plan_has(assoc);
 	if (def->nscope > 0)
 		walk->ok_index_att = 0;
+	/* the probe compares through.ok with the target key's collation */
+	if (column_collation(def->through, def->keyattnum[MA_OK]) !=
+		column_collation(def->target, def->keyattnum[MA_TK]))
+		return;
 
 	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
 	walk->scope_eq = palloc0(sizeof(FmgrInfo) * Max(def->nscope, 1));
@@ -295,6 +351,16 @@ ma_walk_open(Association *assoc)
 	walk->through_index = index_open(plan->through_index, AccessShareLock);
 	walk->target = table_open(def->target, AccessShareLock);
 	walk->target_index = index_open(plan->target_index, AccessShareLock);
+	if (!index_usable_now(walk->through_index) ||
+		!index_usable_now(walk->target_index))
+	{
+		index_close(walk->target_index, NoLock);
+		table_close(walk->target, NoLock);
+		index_close(walk->through_index, NoLock);
+		table_close(walk->through, NoLock);
+		pfree(walk);
+		return NULL;
+	}
 	walk->link = table_slot_create(walk->through, NULL);
 	walk->row = table_slot_create(walk->target, NULL);
 	walk->links = index_beginscan(walk->through, walk->through_index,
