@@ -127,6 +127,7 @@ typedef struct Association
 	Oid			tk_collation;	/* collation of the target key column */
 	bool		fk_enforced;	/* validated immediate foreign keys check both
 								 * through columns */
+	bool		ok_fk_enforced; /* ... through.ok at least */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
 } Association;
@@ -188,7 +189,7 @@ typedef struct LinkWalk LinkWalk;
 extern LinkWalk *ma_walk_open(Association *assoc);
 extern Snapshot ma_walk_snapshot(const LinkWalk *walk);
 extern void ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit,
-						void *arg);
+						void *arg, bool need_row);
 extern void ma_walk_close(LinkWalk *walk);
 extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);

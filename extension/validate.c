@@ -619,11 +619,12 @@ ma_describe(Association *assoc)
 		else if (i == MA_TK)
 			assoc->tk_collation = collation;
 	}
-	assoc->fk_enforced =
-		foreign_key_enforces(def->through, def->keyattnum[MA_FK], def->source,
-							 def->keyattnum[MA_SK]) &&
+	assoc->ok_fk_enforced =
 		foreign_key_enforces(def->through, def->keyattnum[MA_OK], def->target,
 							 def->keyattnum[MA_TK]);
+	assoc->fk_enforced = assoc->ok_fk_enforced &&
+		foreign_key_enforces(def->through, def->keyattnum[MA_FK], def->source,
+							 def->keyattnum[MA_SK]);
 	assoc->skarraytype = get_array_type(assoc->keytype[MA_SK]);
 	assoc->tkarraytype = get_array_type(assoc->keytype[MA_TK]);
 	assoc->fk_eq_opr = equality_operator(assoc->keytype[MA_FK], assoc->keytype[MA_SK]);

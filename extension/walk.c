@@ -53,6 +53,7 @@ static void plan_walk(Association *assoc);
 static bool index_matches_column(Relation index, int i, Oid relid,
 								 AttrNumber attnum);
 static bool index_usable_now(Relation index);
+static bool target_implied(const Association *assoc);
 static Oid	column_collation(Oid relid, AttrNumber attnum);
 static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
@@ -86,6 +87,20 @@ column_collation(Oid relid, AttrNumber attnum)
 
 	get_atttypetypmodcoll(relid, attnum, &coltype, &typmod, &collation);
 	return collation;
+}
+
+/*
+ * target_implied
+ *		Does a visible link imply a visible target row?  Yes when a
+ *		validated, immediate foreign key makes through.ok reference the
+ *		target key: a snapshot that sees the link sees the row it was
+ *		checked against, which cannot be deleted while the link exists.
+ *		(The walk is only used when the caller may see every target row.)
+ */
+static bool
+target_implied(const Association *assoc)
+{
+	return assoc->ok_fk_enforced;
 }
 
 /*
@@ -438,10 +453,12 @@ next_link(LinkWalk *walk, Datum *other)
 /*
  * ma_walk_run
  *		Call visit for the target row of each link of source that the
- *		caller can see.
+ *		caller can see (with NULL, when the caller needs no row and the
+ *		target row is known to exist).
  */
 void
-ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
+ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
+			bool need_row)
 {
 	AssocWalk  *plan = &walk->assoc->walk;
 	ScanKeyData key;
@@ -455,6 +472,11 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
 	while (next_link(walk, &other))
 	{
 		CHECK_FOR_INTERRUPTS();
+		if (!need_row && target_implied(walk->assoc))
+		{
+			visit(NULL, arg);
+			continue;
+		}
 		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber,
 							   plan->tk_subtype, plan->tk_collation,
 							   plan->tk_proc, other);
@@ -521,6 +543,11 @@ ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 	*linked = false;
 	while (!*linked && next_link(walk, &other))
 	{
+		if (target_implied(assoc))
+		{
+			*linked = true;
+			break;
+		}
 		ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
 							   plan->tk_subtype, plan->tk_collation,
 							   plan->tk_proc, other);
@@ -543,7 +570,7 @@ ma_walk_links(Association *assoc, Datum source, LinkVisitor visit, void *arg)
 
 	if (walk == NULL)
 		return false;
-	ma_walk_run(walk, source, visit, arg);
+	ma_walk_run(walk, source, visit, arg, false);
 	ma_walk_close(walk);
 	return true;
 }
