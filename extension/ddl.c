@@ -199,10 +199,12 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 											   SPI_tuptable->tupdesc, 2,
 											   &isnull)) && !isnull;
 	SPI_finish();
-	if (dropped_index)
-		drop_associations_without_unique_keys();
 	if (!dropped_function)
+	{
+		if (dropped_index)
+			drop_associations_without_unique_keys();
 		PG_RETURN_VOID();
+	}
 
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -219,6 +221,8 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 	ma_restore_user(&saved);
 	if (forgotten > 0)
 		ma_registry_changed();
+	if (dropped_index)
+		drop_associations_without_unique_keys();
 	PG_RETURN_VOID();
 }
 
@@ -348,8 +352,6 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					"  s.scope,"
 					"  c.attnums[1:4] OPERATOR(pg_catalog.||) s.attnums AS attnums"
 					"  FROM medium_assoc.registry c"
-					"  WHERE ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
-					"        OPERATOR(pg_catalog.&&) $1"
 					"  CROSS JOIN LATERAL"
 					/* scope columns by their stored attnum, under their current name */
 					"  (SELECT pg_catalog.jsonb_object_agg(a.attname,"
@@ -363,7 +365,9 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					"   JOIN pg_catalog.pg_attribute a"
 					"     ON a.attrelid OPERATOR(pg_catalog.=) c.through"
 					"    AND a.attnum OPERATOR(pg_catalog.=)"
-					"        c.attnums[(4 OPERATOR(pg_catalog.+) k.i)::pg_catalog.int4]) AS s) n"
+					"        c.attnums[(4 OPERATOR(pg_catalog.+) k.i)::pg_catalog.int4]) AS s"
+					"  WHERE ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+					"        OPERATOR(pg_catalog.&&) $1) n"
 					" WHERE r.name OPERATOR(pg_catalog.=) n.name"
 					" AND n.fk IS NOT NULL AND n.ok IS NOT NULL"
 					" AND n.sk IS NOT NULL AND n.tk IS NOT NULL"
