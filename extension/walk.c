@@ -54,6 +54,7 @@ static bool index_matches_column(Relation index, int i, Oid relid,
 								 AttrNumber attnum);
 static bool index_usable_now(Relation index);
 static bool target_implied(const Association *assoc);
+static LinkWalk *open_walk(Association *assoc, int nkeys);
 static Oid	column_collation(Oid relid, AttrNumber attnum);
 static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
@@ -349,6 +350,16 @@ struct LinkWalk
 LinkWalk *
 ma_walk_open(Association *assoc)
 {
+	return open_walk(assoc, 1);
+}
+
+/*
+ * open_walk
+ *		ma_walk_open, with nkeys scan keys on the through index.
+ */
+static LinkWalk *
+open_walk(Association *assoc, int nkeys)
+{
 	AssocDef   *def = assoc->def;
 	AssocWalk  *plan = &assoc->walk;
 	LinkWalk   *walk;
@@ -379,7 +390,7 @@ ma_walk_open(Association *assoc)
 	walk->link = table_slot_create(walk->through, NULL);
 	walk->row = table_slot_create(walk->target, NULL);
 	walk->links = index_beginscan(walk->through, walk->through_index,
-								  walk->snapshot, 1, 0);
+								  walk->snapshot, nkeys, 0);
 	walk->rows = index_beginscan(walk->target, walk->target_index,
 								 walk->snapshot, 1, 0);
 	walk->index_only = plan->ok_index_att > 0;
@@ -524,14 +535,9 @@ ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 		plan_walk(assoc);
 	if (!plan->usable || !OidIsValid(plan->ok_proc))
 		return false;
-	walk = ma_walk_open(assoc);
+	walk = open_walk(assoc, 2);
 	if (walk == NULL)
 		return false;
-	/* a scan of the through index on both keys replaces the usual one */
-	index_endscan(walk->links);
-	walk->links = index_beginscan(walk->through, walk->through_index,
-								  walk->snapshot, 2, 0);
-	walk->links->xs_want_itup = walk->index_only;
 
 	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
 						   plan->fk_subtype, plan->fk_collation,
