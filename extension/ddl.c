@@ -45,43 +45,9 @@
 
 #include "medium_assoc.h"
 
-static AssocDef *def_from_new_row(HeapTuple tuple, TupleDesc tupdesc);
 static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
 static void drop_associations_without_unique_keys(void);
-
-/*
- * def_from_new_row
- *		The definition in a registry row being inserted, by column name.
- */
-static AssocDef *
-def_from_new_row(HeapTuple tuple, TupleDesc tupdesc)
-{
-	static const char *const keycols[MA_NKEYS] = {
-		"foreign_key", "other_key", "source_key", "target_key"
-	};
-	AssocDef   *def = palloc0(sizeof(AssocDef));
-	bool		isnull;
-	Datum		scope;
-
-	def->name = SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "name"));
-	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
-												 SPI_fnumber(tupdesc, "source"),
-												 &isnull));
-	def->target = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
-												 SPI_fnumber(tupdesc, "target"),
-												 &isnull));
-	def->through = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
-												  SPI_fnumber(tupdesc, "through"),
-												  &isnull));
-	for (int i = 0; i < MA_NKEYS; i++)
-		def->keyname[i] = SPI_getvalue(tuple, tupdesc,
-									   SPI_fnumber(tupdesc, keycols[i]));
-	scope = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "scope"), &isnull);
-	def->scope = isnull ? NULL : DatumGetJsonbPCopy(scope);
-	ma_parse_scope(def);
-	return def;
-}
 
 /*
  * medium_assoc_registry_insert
@@ -106,7 +72,7 @@ medium_assoc_registry_insert(PG_FUNCTION_ARGS)
 		elog(ERROR, "medium_assoc_registry_insert: not called as a BEFORE INSERT trigger");
 
 	tupdesc = trigdata->tg_relation->rd_att;
-	def = def_from_new_row(trigdata->tg_trigtuple, tupdesc);
+	def = ma_def_from_row(trigdata->tg_trigtuple, tupdesc);
 	ma_resolve_attnums(def);
 	ma_ensure_objects(def);
 
@@ -135,26 +101,11 @@ PG_FUNCTION_INFO_V1(medium_assoc_repair);
 Datum
 medium_assoc_repair(PG_FUNCTION_ARGS)
 {
-	MemoryContext caller = CurrentMemoryContext;
 	RegistryUser saved;
-	List	   *defs = NIL;
+	List	   *defs = ma_registry_all();
 	ListCell   *lc;
 
 	ma_become_registry_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT * FROM medium_assoc.registry ORDER BY name",
-					false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the association registry");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		MemoryContext spicxt = MemoryContextSwitchTo(caller);
-
-		defs = lappend(defs, def_from_new_row(SPI_tuptable->vals[i],
-											  SPI_tuptable->tupdesc));
-		MemoryContextSwitchTo(spicxt);
-	}
-	SPI_finish();
 	foreach(lc, defs)
 	{
 		AssocDef   *def = (AssocDef *) lfirst(lc);
@@ -234,41 +185,20 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 static void
 drop_associations_without_unique_keys(void)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	RegistryUser saved;
 	List	   *doomed = NIL;
 	ListCell   *lc;
 
-	ma_become_registry_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT name, source::pg_catalog.oid, target::pg_catalog.oid,"
-					" attnums[3], attnums[4] FROM medium_assoc.registry",
-					false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the association registry");
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, ma_registry_all())
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Oid			source = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
-		Oid			target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
-		AttrNumber	sk = DatumGetInt16(SPI_getbinval(tup, desc, 4, &isnull));
-		AttrNumber	tk = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
+		AssocDef   *def = (AssocDef *) lfirst(lc);
 
-		if (get_rel_relkind(source) == '\0' || get_rel_relkind(target) == '\0')
+		if (get_rel_relkind(def->source) == '\0' ||
+			get_rel_relkind(def->target) == '\0')
 			continue;			/* its reader is gone too: forgotten above */
-		if (!ma_key_is_unique(source, sk, InvalidOid) ||
-			!ma_key_is_unique(target, tk, InvalidOid))
-		{
-			MemoryContext spicxt = MemoryContextSwitchTo(caller);
-
-			doomed = lappend(doomed, SPI_getvalue(tup, desc, 1));
-			MemoryContextSwitchTo(spicxt);
-		}
+		if (!ma_key_is_unique(def->source, def->keyattnum[MA_SK], InvalidOid) ||
+			!ma_key_is_unique(def->target, def->keyattnum[MA_TK], InvalidOid))
+			doomed = lappend(doomed, def->name);
 	}
-	SPI_finish();
-	ma_restore_user(&saved);
 
 	foreach(lc, doomed)
 	{

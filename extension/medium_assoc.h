@@ -151,6 +151,8 @@ typedef struct RegistryUser
 /* registry.c */
 extern Oid	ma_registry_relid(void);
 extern AssocDef *ma_registry_fetch(const char *name, bool missing_ok);
+extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
+extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
 extern void ma_registry_delete(const char *name);
 extern void ma_registry_changed(void);

@@ -62,7 +62,6 @@ static void relcache_callback(Datum arg, Oid relid);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
 static void free_retired(XactEvent event, void *arg);
-static AssocDef *def_from_registry_row(HeapTuple tuple, TupleDesc tupdesc);
 static void query_argtypes(const Association *assoc, AssocQuery query,
 						   int *nargs, Oid *argtypes);
 static char *attrs_variant(List *attrs);
@@ -237,9 +236,7 @@ ma_registry_fetch(const char *name, bool missing_ok)
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare("SELECT name, source, target, through, foreign_key,"
-					   " other_key, source_key, target_key, scope, attnums"
-					   " FROM medium_assoc.registry"
+	plan = SPI_prepare("SELECT * FROM medium_assoc.registry"
 					   " WHERE name OPERATOR(pg_catalog.=) $1::pg_catalog.name",
 					   1, argtypes);
 	if (plan == NULL)
@@ -254,8 +251,7 @@ ma_registry_fetch(const char *name, bool missing_ok)
 	{
 		MemoryContext spicxt = MemoryContextSwitchTo(caller);
 
-		def = def_from_registry_row(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc);
+		def = ma_def_from_row(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 		MemoryContextSwitchTo(spicxt);
 	}
 	SPI_finish();
@@ -270,31 +266,43 @@ ma_registry_fetch(const char *name, bool missing_ok)
 }
 
 /*
- * def_from_registry_row
- *		Build an AssocDef from a registry row, in the current context.
+ * ma_def_from_row
+ *		Build an AssocDef from a registry row (found by column name), in the
+ *		current memory context.  The attribute numbers are read too, unless
+ *		the row has none yet (a row being inserted).
  */
-static AssocDef *
-def_from_registry_row(HeapTuple tuple, TupleDesc tupdesc)
+AssocDef *
+ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 {
+	static const char *const keycols[MA_NKEYS] = {
+		"foreign_key", "other_key", "source_key", "target_key"
+	};
 	AssocDef   *def = palloc0(sizeof(AssocDef));
 	bool		isnull;
 	Datum		d;
 	Datum	   *elems;
 	int			nelems;
 
-	def->name = SPI_getvalue(tuple, tupdesc, 1);
-	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 2, &isnull));
-	def->target = DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 3, &isnull));
-	def->through = DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 4, &isnull));
+	def->name = SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "name"));
+	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
+												 SPI_fnumber(tupdesc, "source"),
+												 &isnull));
+	def->target = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
+												 SPI_fnumber(tupdesc, "target"),
+												 &isnull));
+	def->through = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
+												  SPI_fnumber(tupdesc, "through"),
+												  &isnull));
 	for (int i = 0; i < MA_NKEYS; i++)
-		def->keyname[i] = SPI_getvalue(tuple, tupdesc, 5 + i);
-	d = SPI_getbinval(tuple, tupdesc, 9, &isnull);
+		def->keyname[i] = SPI_getvalue(tuple, tupdesc,
+									   SPI_fnumber(tupdesc, keycols[i]));
+	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "scope"), &isnull);
 	def->scope = isnull ? NULL : DatumGetJsonbPCopy(d);
 	ma_parse_scope(def);
 
-	d = SPI_getbinval(tuple, tupdesc, 10, &isnull);
+	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "attnums"), &isnull);
 	if (isnull)
-		elog(ERROR, "association \"%s\" has no attribute numbers", def->name);
+		return def;
 	deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true, TYPALIGN_SHORT,
 					  &elems, NULL, &nelems);
 	if (nelems != MA_NKEYS + def->nscope)
@@ -305,6 +313,37 @@ def_from_registry_row(HeapTuple tuple, TupleDesc tupdesc)
 	for (int i = 0; i < def->nscope; i++)
 		def->scopeattnum[i] = DatumGetInt16(elems[MA_NKEYS + i]);
 	return def;
+}
+
+/*
+ * ma_registry_all
+ *		Every association's definition, in name order, in the current
+ *		memory context.
+ */
+List *
+ma_registry_all(void)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RegistryUser saved;
+	List	   *defs = NIL;
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT * FROM medium_assoc.registry ORDER BY name",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the association registry");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+		defs = lappend(defs, ma_def_from_row(SPI_tuptable->vals[i],
+											 SPI_tuptable->tupdesc));
+		MemoryContextSwitchTo(spicxt);
+	}
+	SPI_finish();
+	ma_restore_user(&saved);
+	return defs;
 }
 
 /*
