@@ -62,8 +62,7 @@ static void read_with_statement(FunctionCallInfo fcinfo, Association *assoc,
 
 /*
  * put_target_row
- *		LinkVisitor of the reader: add a target row to the result, with
- *		dropped columns as nulls.
+ *		LinkVisitor of the reader: add a target row to the result.
  */
 static void
 put_target_row(TupleTableSlot *row, void *arg)
@@ -72,10 +71,23 @@ put_target_row(TupleTableSlot *row, void *arg)
 	ReaderCache *cache = result->cache;
 	int			natts = result->tupdesc->natts;
 
-	slot_getallattrs(row);
-	if (row->tts_tupleDescriptor->natts != natts || cache->natts < natts)
+	TupleDesc	rowdesc = row->tts_tupleDescriptor;
+
+	if (rowdesc->natts != natts || cache->natts < natts)
 		elog(ERROR, "target row has %d attributes, the reader's result type %d",
-			 row->tts_tupleDescriptor->natts, natts);
+			 rowdesc->natts, natts);
+
+	/*
+	 * The stored row has the result's layout (the table's row type): copy
+	 * it as it is, unless some column added later takes its value from the
+	 * table's descriptor ("missing" values), which the result's lacks.
+	 */
+	if (rowdesc->constr == NULL || rowdesc->constr->missing == NULL)
+	{
+		tuplestore_puttupleslot(result->tupstore, row);
+		return;
+	}
+	slot_getallattrs(row);
 	for (int i = 0; i < natts; i++)
 	{
 		cache->nulls[i] = TupleDescAttr(result->tupdesc, i)->attisdropped ||

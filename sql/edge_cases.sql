@@ -87,6 +87,11 @@ SELECT medium_assoc.repair();
 DROP TABLE edge_user_tags;
 ROLLBACK;
 
+-- a column added to the target with a default: old rows show the default
+ALTER TABLE edge_tags ADD COLUMN color text NOT NULL DEFAULT 'grey';
+SELECT * FROM edge_tagged('abc') ORDER BY 1;
+SELECT source, (target).color FROM edge_tagged_batch(ARRAY['abc']::char(3)[]);
+
 SELECT medium_assoc.drop_association('edge_tagged');
 SELECT medium_assoc.drop_association('edge_many_tags');
 DROP TABLE edge_many_links, edge_many, edge_user_tags, edge_tags, edge_users, edge_log;
