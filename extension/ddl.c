@@ -213,7 +213,7 @@ drop_associations_without_unique_keys(void)
 			ObjectAddress addr;
 
 			ObjectAddressSet(addr, ProcedureRelationId, reader);
-			performDeletion(&addr, DROP_RESTRICT, 0);
+			performDeletion(&addr, DROP_CASCADE, 0);
 		}
 	}
 }

@@ -20,6 +20,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
@@ -61,7 +62,7 @@ static uint32 key_hash(Oid keytype, Oid collation, Datum value,
 					   AttrNumber attnum);
 static void lock_hash(Oid through, uint32 hash);
 static int	uint32_cmp(const void *a, const void *b);
-static void lock_links(const LinkCall *call, bool adding);
+static void lock_links(const LinkCall *call, bool with_targets);
 static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
 static void check_links_possible(LinkCall *call);
 static bool may_see_all(Oid relid);
@@ -212,8 +213,10 @@ uint32_cmp(const void *a, const void *b)
  *		other direction (the reverse association, on the same through
  *		table), so the lock that counts for a link is the one on the value
  *		of its lower-numbered column: a writer whose other key is that
- *		column also locks each target value, in a fixed order so that two
- *		such writers cannot deadlock.
+ *		column also locks each target value it adds or removes, in a fixed
+ *		order so that two such writers cannot deadlock.  (set also removes
+ *		links it was not given: those it does not lock, so a concurrent add
+ *		of one of them from the other direction may be undone by set.)
  *
  *		Values are hashed into MA_LOCK_BUCKETS locks per column of a through
  *		table, so that a transaction writing the links of many sources holds
@@ -221,7 +224,7 @@ uint32_cmp(const void *a, const void *b)
  *		bucket just wait for each other.
  */
 static void
-lock_links(const LinkCall *call, bool adding)
+lock_links(const LinkCall *call, bool with_targets)
 {
 	Association *assoc = call->assoc;
 	AssocDef   *def = assoc->def;
@@ -236,7 +239,7 @@ lock_links(const LinkCall *call, bool adding)
 
 	lock_hash(def->through, key_hash(assoc->keytype[MA_SK], assoc->sk_collation,
 									 call->values[0], def->keyattnum[MA_FK]));
-	if (!adding || okattnum > def->keyattnum[MA_FK] || call->ntargets == 0)
+	if (!with_targets || okattnum > def->keyattnum[MA_FK] || call->ntargets == 0)
 		return;
 
 	get_typlenbyvalalign(assoc->keytype[MA_TK], &typlen, &typbyval, &typalign);
@@ -304,6 +307,7 @@ check_links_possible(LinkCall *call)
 	 */
 	if (assoc->fk_enforced && call->ntargets > 0 &&
 		call->ntargets <= MA_MAX_FK_CHECKED &&
+		SessionReplicationRole != SESSION_REPLICATION_ROLE_REPLICA &&
 		may_see_all(def->source) && may_see_all(def->target))
 		return;
 
@@ -398,7 +402,7 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_links(&call, false);
+	lock_links(&call, true);
 	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE, NIL), &call,
 						SPI_OK_DELETE);
 	SPI_finish();

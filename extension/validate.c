@@ -16,6 +16,9 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_trigger.h"
+#include "access/genam.h"
+#include "utils/fmgroids.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "parser/parse_coerce.h"
@@ -33,6 +36,7 @@ static const char *const key_argname[MA_NKEYS] = {
 };
 
 static void check_alias(const char *name);
+static bool triggers_fire(Oid conoid);
 static bool column_writable(Oid relid, AttrNumber attnum);
 static void check_table(Oid relid, const char *argname);
 static AttrNumber column_attnum(Oid relid, const char *colname);
@@ -562,9 +566,39 @@ ma_resolve_attnums(AssocDef *def)
 }
 
 /*
+ * triggers_fire
+ *		Do all the triggers that enforce a constraint fire in origin mode?
+ *		(DISABLE TRIGGER turns a foreign key off without dropping it.)
+ */
+static bool
+triggers_fire(Oid conoid)
+{
+	Relation	rel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		fire = true;
+
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(conoid));
+	scan = systable_beginscan(rel, TriggerConstraintIndexId, true, NULL, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		char		enabled = ((Form_pg_trigger) GETSTRUCT(tup))->tgenabled;
+
+		if (enabled != TRIGGER_FIRES_ON_ORIGIN && enabled != TRIGGER_FIRES_ALWAYS)
+			fire = false;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return fire;
+}
+
+/*
  * foreign_key_enforces
- *		Does a validated, non-deferrable single-column foreign key make
- *		through.col reference refrel.refcol?
+ *		Does a validated, non-deferrable single-column foreign key, whose
+ *		triggers are enabled, make through.col reference refrel.refcol?
+ *		Callers also check that the session does not run as a replica.
  */
 static bool
 foreign_key_enforces(Oid through, AttrNumber col, Oid refrel, AttrNumber refcol)
@@ -589,6 +623,7 @@ foreign_key_enforces(Oid through, AttrNumber col, Oid refrel, AttrNumber refcol)
 
 			found = con->convalidated && !con->condeferrable;
 			ReleaseSysCache(tup);
+			found = found && triggers_fire(fk->conoid);
 		}
 		if (found)
 			break;

@@ -30,6 +30,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
+#include "commands/trigger.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
@@ -101,7 +102,8 @@ column_collation(Oid relid, AttrNumber attnum)
 static bool
 target_implied(const Association *assoc)
 {
-	return assoc->ok_fk_enforced;
+	return assoc->ok_fk_enforced &&
+		SessionReplicationRole != SESSION_REPLICATION_ROLE_REPLICA;
 }
 
 /*
