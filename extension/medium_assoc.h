@@ -75,6 +75,7 @@ typedef enum AssocQuery
 	AQ_UPDATE,					/* apply through_attrs to existing links */
 	AQ_DELETE,					/* unlink the given targets */
 	AQ_DELETE_OTHERS,			/* unlink all but the given targets */
+	AQ_OTHERS,					/* the targets AQ_DELETE_OTHERS would unlink */
 	AQ_NUM_QUERIES
 } AssocQuery;
 

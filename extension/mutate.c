@@ -62,7 +62,8 @@ static uint32 key_hash(Oid keytype, Oid collation, Datum value,
 					   AttrNumber attnum);
 static void lock_hash(Oid through, uint32 hash);
 static int	uint32_cmp(const void *a, const void *b);
-static void lock_links(const LinkCall *call, bool with_targets);
+static void lock_links(const LinkCall *call, bool with_targets,
+					   bool with_others);
 static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
 static void check_links_possible(LinkCall *call);
 static bool may_see_all(Oid relid);
@@ -213,10 +214,9 @@ uint32_cmp(const void *a, const void *b)
  *		other direction (the reverse association, on the same through
  *		table), so the lock that counts for a link is the one on the value
  *		of its lower-numbered column: a writer whose other key is that
- *		column also locks each target value it adds or removes, in a fixed
- *		order so that two such writers cannot deadlock.  (set also removes
- *		links it was not given: those it does not lock, so a concurrent add
- *		of one of them from the other direction may be undone by set.)
+ *		column also locks each target value it adds or removes (for set,
+ *		also those of the links it will remove), in one sorted pass so that
+ *		two such writers cannot deadlock.
  *
  *		Values are hashed into MA_LOCK_BUCKETS locks per column of a through
  *		table, so that a transaction writing the links of many sources holds
@@ -224,14 +224,16 @@ uint32_cmp(const void *a, const void *b)
  *		bucket just wait for each other.
  */
 static void
-lock_links(const LinkCall *call, bool with_targets)
+lock_links(const LinkCall *call, bool with_targets, bool with_others)
 {
 	Association *assoc = call->assoc;
 	AssocDef   *def = assoc->def;
 	AttrNumber	okattnum = def->keyattnum[MA_OK];
+	Oid			tktype = assoc->keytype[MA_TK];
 	Datum	   *targets;
 	uint32	   *buckets;
 	int			ntargets;
+	int			nothers = 0;
 	int			nbuckets = 0;
 	int16		typlen;
 	bool		typbyval;
@@ -239,17 +241,38 @@ lock_links(const LinkCall *call, bool with_targets)
 
 	lock_hash(def->through, key_hash(assoc->keytype[MA_SK], assoc->sk_collation,
 									 call->values[0], def->keyattnum[MA_FK]));
-	if (!with_targets || okattnum > def->keyattnum[MA_FK] || call->ntargets == 0)
+	if (!with_targets || okattnum > def->keyattnum[MA_FK])
 		return;
 
-	get_typlenbyvalalign(assoc->keytype[MA_TK], &typlen, &typbyval, &typalign);
-	deconstruct_array(DatumGetArrayTypeP(call->values[1]), assoc->keytype[MA_TK],
+	get_typlenbyvalalign(tktype, &typlen, &typbyval, &typalign);
+	deconstruct_array(DatumGetArrayTypeP(call->values[1]), tktype,
 					  typlen, typbyval, typalign, &targets, NULL, &ntargets);
-	buckets = palloc(sizeof(uint32) * ntargets);
+	/* set: the links it will remove too, now that no same-source writer runs */
+	if (with_others)
+	{
+		run_write(ma_get_plan(assoc, AQ_OTHERS, NIL), (LinkCall *) call,
+				  SPI_OK_SELECT);
+		nothers = (int) SPI_processed;
+	}
+	buckets = palloc(sizeof(uint32) * (ntargets + nothers + 1));
 	for (int i = 0; i < ntargets; i++)
-		buckets[i] = key_hash(assoc->keytype[MA_TK], assoc->tk_collation,
-							  targets[i], okattnum);
-	qsort(buckets, ntargets, sizeof(uint32), uint32_cmp);
+		buckets[nbuckets++] = key_hash(tktype, assoc->tk_collation, targets[i],
+									   okattnum);
+	for (int i = 0; i < nothers; i++)
+	{
+		bool		isnull;
+		Datum		other = SPI_getbinval(SPI_tuptable->vals[i],
+										  SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			buckets[nbuckets++] = key_hash(tktype, assoc->tk_collation, other,
+										   okattnum);
+	}
+	if (nbuckets == 0)
+		return;
+	qsort(buckets, nbuckets, sizeof(uint32), uint32_cmp);
+	ntargets = nbuckets;
+	nbuckets = 0;
 	for (int i = 0; i < ntargets; i++)
 		if (nbuckets == 0 || buckets[nbuckets - 1] != buckets[i])
 			buckets[nbuckets++] = buckets[i];
@@ -378,7 +401,7 @@ medium_assoc_add(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_links(&call, true);
+	lock_links(&call, true, false);
 	check_links_possible(&call);
 	added = add_links(&call);
 	SPI_finish();
@@ -402,7 +425,7 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_links(&call, true);
+	lock_links(&call, true, false);
 	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE, NIL), &call,
 						SPI_OK_DELETE);
 	SPI_finish();
@@ -430,7 +453,7 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_links(&call, true);
+	lock_links(&call, true, true);
 	check_links_possible(&call);
 	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE_OTHERS, NIL), &call,
 						SPI_OK_DELETE);

@@ -637,6 +637,7 @@ query_argtypes(const Association *assoc, AssocQuery query, int *nargs,
 		case AQ_CHECK:
 		case AQ_DELETE:
 		case AQ_DELETE_OTHERS:
+		case AQ_OTHERS:
 			*nargs = 2;
 			break;
 		case AQ_INSERT:

@@ -378,6 +378,16 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			append_scope(&buf, assoc, "r");
 			break;
 
+		case AQ_OTHERS:
+			appendStringInfo(&buf, "SELECT r.%s::%s FROM %s AS r WHERE ", n.key[MA_OK],
+							 type_name(assoc->keytype[MA_TK]), n.through);
+			append_source_match(&buf, assoc, "r", &n, false);
+			append_scope(&buf, assoc, "r");
+			appendStringInfo(&buf, " AND r.%s IS NOT NULL AND NOT (", n.key[MA_OK]);
+			append_target_match(&buf, assoc, "r", &n, "$2", true);
+			appendStringInfoChar(&buf, ')');
+			break;
+
 		case AQ_DELETE_OTHERS:
 			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
 			append_source_match(&buf, assoc, "r", &n, false);
