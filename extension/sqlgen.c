@@ -56,6 +56,8 @@ static void append_insert(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs, bool one);
 static void append_update(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs);
+static void append_other_links(StringInfo buf, const Association *assoc,
+							   const QueryNames *n);
 
 /*
  * type_name
@@ -284,6 +286,22 @@ append_update(StringInfo buf, const Association *assoc, const QueryNames *n,
 }
 
 /*
+ * append_other_links
+ *		The links of $1 to targets other than those of $2: what set()
+ *		removes (AQ_DELETE_OTHERS) and locks first (AQ_OTHERS).
+ */
+static void
+append_other_links(StringInfo buf, const Association *assoc,
+				   const QueryNames *n)
+{
+	append_source_match(buf, assoc, "r", n, false);
+	append_scope(buf, assoc, "r");
+	appendStringInfo(buf, " AND r.%s IS NOT NULL AND NOT (", n->key[MA_OK]);
+	append_target_match(buf, assoc, "r", n, "$2", true);
+	appendStringInfoChar(buf, ')');
+}
+
+/*
  * ma_build_query
  *		The text of one of an association's statements.
  */
@@ -381,20 +399,12 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 		case AQ_OTHERS:
 			appendStringInfo(&buf, "SELECT r.%s::%s FROM %s AS r WHERE ", n.key[MA_OK],
 							 type_name(assoc->keytype[MA_TK]), n.through);
-			append_source_match(&buf, assoc, "r", &n, false);
-			append_scope(&buf, assoc, "r");
-			appendStringInfo(&buf, " AND r.%s IS NOT NULL AND NOT (", n.key[MA_OK]);
-			append_target_match(&buf, assoc, "r", &n, "$2", true);
-			appendStringInfoChar(&buf, ')');
+			append_other_links(&buf, assoc, &n);
 			break;
 
 		case AQ_DELETE_OTHERS:
 			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
-			append_source_match(&buf, assoc, "r", &n, false);
-			append_scope(&buf, assoc, "r");
-			appendStringInfo(&buf, " AND r.%s IS NOT NULL AND NOT (", n.key[MA_OK]);
-			append_target_match(&buf, assoc, "r", &n, "$2", true);
-			appendStringInfoChar(&buf, ')');
+			append_other_links(&buf, assoc, &n);
 			break;
 
 		default:
