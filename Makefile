@@ -15,7 +15,8 @@ OBJS = \
 	extension/mutate.o \
 	extension/keyvalue.o \
 	extension/register.o \
-	extension/ddl.o
+	extension/ddl.o \
+	extension/access.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

@@ -197,17 +197,17 @@ drop_associations_without_unique_keys(void)
 			continue;			/* its reader is gone too: forgotten above */
 		if (!ma_key_is_unique(def->source, def->keyattnum[MA_SK], InvalidOid) ||
 			!ma_key_is_unique(def->target, def->keyattnum[MA_TK], InvalidOid))
-			doomed = lappend(doomed, def->name);
+			doomed = lappend(doomed, def);
 	}
 
 	foreach(lc, doomed)
 	{
-		char	   *name = (char *) lfirst(lc);
-		Oid			reader = ma_find_function(name, MA_READER_SYMBOL);
+		AssocDef   *def = (AssocDef *) lfirst(lc);
+		Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
 
 		ereport(NOTICE,
-				(errmsg("drop cascades to association \"%s\"", name)));
-		ma_registry_delete(name);
+				(errmsg("drop cascades to association \"%s\"", def->name)));
+		ma_registry_delete(def);
 		if (OidIsValid(reader))
 		{
 			ObjectAddress addr;

@@ -19,6 +19,8 @@
 #include "postgres.h"
 
 #include "access/attnum.h"
+#include "access/tupdesc.h"
+#include "fmgr.h"
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -149,13 +151,38 @@ typedef struct RegistryUser
 	int			guc_nestlevel;
 } RegistryUser;
 
+/* privilege checks that differ between major versions */
+#if PG_VERSION_NUM >= 160000
+#define ma_table_ownercheck(relid, roleid) \
+	object_ownercheck(RelationRelationId, (relid), (roleid))
+#define ma_schema_aclcheck(nsp, roleid, mode) \
+	object_aclcheck(NamespaceRelationId, (nsp), (roleid), (mode))
+#define ma_function_aclcheck(funcid, roleid, mode) \
+	object_aclcheck(ProcedureRelationId, (funcid), (roleid), (mode))
+#else
+#define ma_table_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
+#define ma_schema_aclcheck(nsp, roleid, mode) \
+	pg_namespace_aclcheck((nsp), (roleid), (mode))
+#define ma_function_aclcheck(funcid, roleid, mode) \
+	pg_proc_aclcheck((funcid), (roleid), (mode))
+#endif
+
+/* access.c */
+extern void ma_require_schema_usage(Oid relid);
+#define MA_NAMES_TARGET	0x01	/* the statements name the target table */
+#define MA_NAMES_SOURCE	0x02	/* ... and the source table */
+extern void ma_require_association_usage(const Association *assoc,
+										 int names);
+extern bool ma_may_execute(Oid funcid);
+extern void ma_require_execute(Oid funcid);
+
 /* registry.c */
 extern Oid	ma_registry_relid(void);
 extern AssocDef *ma_registry_fetch(const char *name, bool missing_ok);
 extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
 extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
-extern void ma_registry_delete(const char *name);
+extern void ma_registry_delete(const AssocDef *def);
 extern void ma_registry_changed(void);
 extern void ma_become_registry_owner(RegistryUser *saved);
 extern void ma_restore_user(RegistryUser *saved);
@@ -185,6 +212,9 @@ extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
 extern char *ma_relation_name(Oid relid);
 
+/* reader.c */
+extern void ma_init_result(FunctionCallInfo fcinfo, TupleDesc *desc);
+
 /* walk.c */
 struct TupleTableSlot;
 typedef void (*LinkVisitor) (struct TupleTableSlot *target, void *arg);
@@ -192,7 +222,7 @@ typedef struct LinkWalk LinkWalk;
 extern LinkWalk *ma_walk_open(Association *assoc);
 extern Snapshot ma_walk_snapshot(const LinkWalk *walk);
 extern void ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit,
-						void *arg, bool need_row);
+						void *arg);
 extern void ma_walk_close(LinkWalk *walk);
 extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);

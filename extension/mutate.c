@@ -57,7 +57,7 @@ typedef struct LinkCall
 } LinkCall;
 
 static void prepare_call(FunctionCallInfo fcinfo, LinkCall *call,
-						 bool with_targets, bool with_attrs);
+						 bool with_targets, bool with_attrs, int names);
 static uint32 key_hash(Oid keytype, Oid collation, Datum value,
 					   AttrNumber attnum);
 static void lock_hash(Oid through, uint32 hash);
@@ -66,6 +66,10 @@ static void lock_links(const LinkCall *call, bool with_targets,
 					   bool with_others);
 static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
 static void check_links_possible(LinkCall *call);
+static bool links_checked_by_foreign_keys(const LinkCall *call);
+static bool check_links_before(LinkCall *call);
+static void check_links_after(LinkCall *call, bool by_foreign_keys,
+							  uint64 added);
 static bool may_see_all(Oid relid);
 
 /* SELECT on the whole table, and no row-level security applies */
@@ -109,13 +113,15 @@ count_link(TupleTableSlot *row, void *arg)
 
 /*
  * prepare_call
- *		Look up the association and convert the source (and the targets)
- *		to key values.  Writers pass with_attrs; NULL association, source
- *		or targets are errors for them.
+ *		Look up the association, check USAGE on the schemas of the tables
+ *		the call's statements name (names: MA_NAMES_*, as the parser would),
+ *		and convert the source (and the targets) to key values.  Writers
+ *		pass with_attrs; NULL association, source or targets are errors for
+ *		them.
  */
 static void
 prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
-			 bool with_attrs)
+			 bool with_attrs, int names)
 {
 	memset(call, 0, sizeof(LinkCall));
 	memset(call->nulls, ' ', sizeof(call->nulls));
@@ -125,6 +131,7 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("association must not be null")));
 	call->assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	ma_require_association_usage(call->assoc, names);
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -308,6 +315,28 @@ run_write(SPIPlanPtr plan, LinkCall *call, int expected)
 }
 
 /*
+ * links_checked_by_foreign_keys
+ *		Will foreign keys on both through columns check every link this
+ *		call creates, with the outcome the caller's own check would have
+ *		(SELECT on both tables, no row-level security)?  Not for many
+ *		targets: one set-based check fails faster than a foreign-key check
+ *		per row.  They check only the links created: a link that exists
+ *		already may point at a row that is gone (inside a cascade, or after
+ *		DISABLE TRIGGER), so the caller checks after all when fewer links
+ *		were created than targets given.
+ */
+static bool
+links_checked_by_foreign_keys(const LinkCall *call)
+{
+	Association *assoc = call->assoc;
+
+	return assoc->fk_enforced && call->ntargets > 0 &&
+		call->ntargets <= MA_MAX_FK_CHECKED &&
+		SessionReplicationRole != SESSION_REPLICATION_ROLE_REPLICA &&
+		may_see_all(assoc->def->source) && may_see_all(assoc->def->target);
+}
+
+/*
  * check_links_possible
  *		The source and every target must exist (and be visible to the
  *		caller), whether or not the through table has foreign keys: 23503.
@@ -319,20 +348,6 @@ check_links_possible(LinkCall *call)
 	AssocDef   *def = assoc->def;
 	bool		isnull;
 	Datum		missing;
-
-	/*
-	 * Foreign keys on both through columns check every link this call
-	 * creates, and a link that exists already proves its source and target
-	 * do; so, when the caller could run the check with the same outcome
-	 * (SELECT on both tables, no row-level security), it is left to them.
-	 * Not for many targets: one set-based check fails faster than a
-	 * foreign-key check per row.
-	 */
-	if (assoc->fk_enforced && call->ntargets > 0 &&
-		call->ntargets <= MA_MAX_FK_CHECKED &&
-		SessionReplicationRole != SESSION_REPLICATION_ROLE_REPLICA &&
-		may_see_all(def->source) && may_see_all(def->target))
-		return;
 
 	run_write(ma_get_plan(assoc, AQ_CHECK, NIL), call, SPI_OK_SELECT);
 	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
@@ -356,6 +371,32 @@ check_links_possible(LinkCall *call)
 						   quote_identifier(def->keyname[MA_TK]),
 						   ma_key_to_text(missing, assoc->keytype[MA_TK]),
 						   ma_relation_name(def->target))));
+}
+
+/*
+ * check_links_before
+ *		Check that the links can exist, unless foreign keys will; returns
+ *		true when they will (check_links_after must then follow).
+ */
+static bool
+check_links_before(LinkCall *call)
+{
+	if (links_checked_by_foreign_keys(call))
+		return true;
+	check_links_possible(call);
+	return false;
+}
+
+/*
+ * check_links_after
+ *		When foreign keys checked the links created, check the rest if some
+ *		targets were linked already (or given twice).
+ */
+static void
+check_links_after(LinkCall *call, bool by_foreign_keys, uint64 added)
+{
+	if (by_foreign_keys && added < (uint64) call->ntargets)
+		check_links_possible(call);
 }
 
 /*
@@ -394,16 +435,18 @@ medium_assoc_add(PG_FUNCTION_ARGS)
 {
 	LinkCall	call;
 	uint64		added = 0;
+	bool		by_foreign_keys;
 
-	prepare_call(fcinfo, &call, true, true);
+	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE);
 	if (call.ntargets == 0)
 		PG_RETURN_INT64(0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, false);
-	check_links_possible(&call);
+	by_foreign_keys = check_links_before(&call);
 	added = add_links(&call);
+	check_links_after(&call, by_foreign_keys, added);
 	SPI_finish();
 	PG_RETURN_INT64((int64) added);
 }
@@ -419,7 +462,7 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 	LinkCall	call;
 	uint64		removed;
 
-	prepare_call(fcinfo, &call, true, true);
+	prepare_call(fcinfo, &call, true, true, 0);
 	if (call.ntargets == 0)
 		PG_RETURN_INT64(0);
 
@@ -447,18 +490,21 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 	bool		resultnulls[2] = {false, false};
 	uint64		removed;
 	uint64		added = 0;
+	bool		by_foreign_keys;
 
-	InitMaterializedSRF(fcinfo, 0);
-	prepare_call(fcinfo, &call, true, true);
+	/* fn_extra holds the result's descriptor */
+	ma_init_result(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra);
+	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, true);
-	check_links_possible(&call);
+	by_foreign_keys = check_links_before(&call);
 	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE_OTHERS, NIL), &call,
 						SPI_OK_DELETE);
 	if (call.ntargets > 0)
 		added = add_links(&call);
+	check_links_after(&call, by_foreign_keys, added);
 	SPI_finish();
 
 	result[0] = Int64GetDatum((int64) added);
@@ -482,7 +528,7 @@ medium_assoc_has(PG_FUNCTION_ARGS)
 	bool		isnull;
 	bool		result;
 
-	prepare_call(fcinfo, &call, true, false);
+	prepare_call(fcinfo, &call, true, false, MA_NAMES_TARGET);
 	if (call.has_null_target)
 		PG_RETURN_NULL();
 	if (call.ntargets == 0)
@@ -519,7 +565,7 @@ medium_assoc_count(PG_FUNCTION_ARGS)
 	bool		isnull;
 	int64		result;
 
-	prepare_call(fcinfo, &call, false, false);
+	prepare_call(fcinfo, &call, false, false, MA_NAMES_TARGET);
 	result = 0;
 	if (ma_walk_links(call.assoc, call.values[0], count_link, &result))
 		PG_RETURN_INT64(result);

@@ -41,6 +41,7 @@ typedef struct ReaderCache
 	Oid			userid;			/* privileges were checked for this user */
 	LinkWalk   *walk;			/* NULL: use the prepared statement */
 	bool		has_callback;
+	TupleDesc	result_desc;	/* template of the result's descriptor */
 	Datum	   *values;
 	bool	   *nulls;
 	int			natts;
@@ -55,10 +56,66 @@ typedef struct ReaderResult
 } ReaderResult;
 
 static void put_target_row(TupleTableSlot *row, void *arg);
+static TupleDesc result_descriptor(FunctionCallInfo fcinfo);
 static void close_reader_walk(Datum arg);
 static ReaderCache *reader_cache(FunctionCallInfo fcinfo);
 static void read_with_statement(FunctionCallInfo fcinfo, Association *assoc,
 								bool batch);
+
+/*
+ * result_descriptor
+ *		The descriptor of the function's result, worked out in the
+ *		function's own memory context (working it out allocates).
+ */
+static TupleDesc
+result_descriptor(FunctionCallInfo fcinfo)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	TupleDesc	desc;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type of function %u must be a row type",
+			 fcinfo->flinfo->fn_oid);
+	desc = CreateTupleDescCopy(desc);
+	MemoryContextSwitchTo(oldcxt);
+	return desc;
+}
+
+/*
+ * ma_init_result
+ *		Set up a materialized result (a tuplestore) for a set-returning
+ *		function, as InitMaterializedSRF does, but with its descriptor
+ *		copied from *desc, worked out on the first call of a query and kept
+ *		in memory that lives as long as fcinfo's function lookup.  The
+ *		executor frees each call's copy; InitMaterializedSRF would work the
+ *		descriptor out again on every call, in per-query memory, which
+ *		grows with every outer row of a LATERAL join.
+ */
+void
+ma_init_result(FunctionCallInfo fcinfo, TupleDesc *desc)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext oldcxt;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	if (!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("materialize mode required, but it is not allowed in this context")));
+	if (*desc == NULL)
+		*desc = result_descriptor(fcinfo);
+
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult =
+		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+							  false, work_mem);
+	rsinfo->setDesc = CreateTupleDescCopy(*desc);
+	MemoryContextSwitchTo(oldcxt);
+}
 
 /*
  * put_target_row
@@ -114,7 +171,8 @@ close_reader_walk(Datum arg)
 /*
  * reader_cache
  *		The reader's state for this query, (re)built when the association
- *		cache changed, the user changed, or the snapshot moved.
+ *		cache changed, the user changed, or the snapshot moved; sets up the
+ *		call's result.
  */
 static ReaderCache *
 reader_cache(FunctionCallInfo fcinfo)
@@ -130,6 +188,7 @@ reader_cache(FunctionCallInfo fcinfo)
 									   sizeof(ReaderCache));
 		fcinfo->flinfo->fn_extra = cache;
 	}
+	ma_init_result(fcinfo, &cache->result_desc);
 	if (cache->assoc != NULL && cache->generation == ma_cache_generation() &&
 		cache->userid == GetUserId() &&
 		(cache->walk == NULL ||
@@ -140,6 +199,7 @@ reader_cache(FunctionCallInfo fcinfo)
 		ma_walk_close(cache->walk);
 	cache->walk = NULL;
 	cache->assoc = ma_lookup_for_function(fcinfo->flinfo->fn_oid, false);
+	ma_require_association_usage(cache->assoc, MA_NAMES_TARGET);
 	cache->generation = ma_cache_generation();
 	cache->userid = GetUserId();
 
@@ -221,7 +281,6 @@ medium_assoc_reader(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ReaderCache *cache;
 
-	InitMaterializedSRF(fcinfo, 0);
 	cache = reader_cache(fcinfo);
 	if (cache->walk != NULL)
 	{
@@ -230,8 +289,7 @@ medium_assoc_reader(PG_FUNCTION_ARGS)
 		result.cache = cache;
 		result.tupstore = rsinfo->setResult;
 		result.tupdesc = rsinfo->setDesc;
-		ma_walk_run(cache->walk, PG_GETARG_DATUM(0), put_target_row, &result,
-					true);
+		ma_walk_run(cache->walk, PG_GETARG_DATUM(0), put_target_row, &result);
 	}
 	else
 		read_with_statement(fcinfo, cache->assoc, false);
@@ -247,9 +305,11 @@ PG_FUNCTION_INFO_V1(medium_assoc_batch);
 Datum
 medium_assoc_batch(PG_FUNCTION_ARGS)
 {
-	InitMaterializedSRF(fcinfo, 0);
-	read_with_statement(fcinfo,
-						ma_lookup_for_function(fcinfo->flinfo->fn_oid, true),
-						true);
+	Association *assoc = ma_lookup_for_function(fcinfo->flinfo->fn_oid, true);
+
+	ma_require_association_usage(assoc, MA_NAMES_TARGET);
+	/* fn_extra holds the result's descriptor */
+	ma_init_result(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra);
+	read_with_statement(fcinfo, assoc, true);
 	return (Datum) 0;
 }

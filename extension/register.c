@@ -22,16 +22,6 @@
 
 #include "medium_assoc.h"
 
-#if PG_VERSION_NUM >= 160000
-#define ma_table_ownercheck(relid, roleid) \
-	object_ownercheck(RelationRelationId, (relid), (roleid))
-#define ma_schema_aclcheck(nsp, roleid, mode) \
-	object_aclcheck(NamespaceRelationId, (nsp), (roleid), (mode))
-#else
-#define ma_table_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
-#define ma_schema_aclcheck(nsp, roleid, mode) \
-	pg_namespace_aclcheck((nsp), (roleid), (mode))
-#endif
 
 static void require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 static char *name_arg(FunctionCallInfo fcinfo, int argno);
@@ -195,36 +185,82 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 }
 
 /*
- * medium_assoc_drop_association
- *		drop_association(association) RETURNS void: remove the registration
- *		and the readers.  Waits, like DROP TABLE, for transactions using the
- *		through table.
+ * require_owner_to_drop
+ *		Dropping an association requires owning its source table (42501).
  */
-PG_FUNCTION_INFO_V1(medium_assoc_drop_association);
-Datum
-medium_assoc_drop_association(PG_FUNCTION_ARGS)
+static void
+require_owner_to_drop(const AssocDef *def)
 {
-	char	   *name;
-	AssocDef   *def;
-	Oid			reader;
-
-	require_arg(fcinfo, 0, "association");
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-
-	def = ma_registry_fetch(name, false);
 	if (!ma_table_ownercheck(def->source, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be owner of table %s", ma_relation_name(def->source)),
 				 errdetail("Registering or dropping an association requires owning its source table.")));
+}
 
-	LockRelationOid(def->through, AccessExclusiveLock);
-	LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
-	/* it may have been dropped while we waited */
-	def = ma_registry_fetch(name, false);
+/* do two definitions name the same tables? */
+static bool
+same_tables(const AssocDef *a, const AssocDef *b)
+{
+	return a->source == b->source && a->target == b->target &&
+		a->through == b->through;
+}
 
-	ma_registry_delete(name);
-	reader = ma_find_function(name, MA_READER_SYMBOL);
+/*
+ * lock_association_to_drop
+ *		The definition of the association named name, with the locks that
+ *		dropping it needs, checked after every wait: ownership is checked
+ *		before taking a lock on the through table (so that only an owner
+ *		can make others wait), and again on what the registry holds once
+ *		the locks are held, since while we waited the association may have
+ *		been dropped and another registered under its name by someone else.
+ *
+ *		The lock on the through table is SHARE ROW EXCLUSIVE, as for adding
+ *		or dropping a foreign key, which the REFERENCES privilege that
+ *		registration needs allows: it waits for writers of the links, not
+ *		for readers.  The registry lock keeps registrations and drops from
+ *		running concurrently, so what is checked here is what is deleted.
+ */
+static AssocDef *
+lock_association_to_drop(const char *name)
+{
+	AssocDef   *def = ma_registry_fetch(name, false);
+
+	for (;;)
+	{
+		AssocDef   *now;
+
+		require_owner_to_drop(def);
+		LockRelationOid(def->through, ShareRowExclusiveLock);
+		LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
+		now = ma_registry_fetch(name, false);
+		if (same_tables(def, now))
+		{
+			require_owner_to_drop(now);
+			return now;
+		}
+		def = now;
+	}
+}
+
+/*
+ * medium_assoc_drop_association
+ *		drop_association(association) RETURNS void: remove the registration
+ *		and the readers.  Waits, like dropping a foreign key, for
+ *		transactions writing the through table.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_drop_association);
+Datum
+medium_assoc_drop_association(PG_FUNCTION_ARGS)
+{
+	AssocDef   *def;
+	Oid			reader;
+
+	require_arg(fcinfo, 0, "association");
+	def = lock_association_to_drop(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	ma_registry_delete(def);
+	reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	if (OidIsValid(reader))
 	{
 		ObjectAddress addr;

@@ -393,22 +393,29 @@ ma_registry_insert(const AssocDef *def)
 
 /*
  * ma_registry_delete
- *		Remove an association's row.
+ *		Remove an association's row: the one with def's name and tables,
+ *		so that a row registered again under that name is left alone.
  */
 void
-ma_registry_delete(const char *name)
+ma_registry_delete(const AssocDef *def)
 {
 	RegistryUser saved;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
+	Oid			argtypes[4] = {TEXTOID, OIDOID, OIDOID, OIDOID};
+	Datum		values[4];
 
-	values[0] = CStringGetTextDatum(name);
+	values[0] = CStringGetTextDatum(def->name);
+	values[1] = ObjectIdGetDatum(def->source);
+	values[2] = ObjectIdGetDatum(def->target);
+	values[3] = ObjectIdGetDatum(def->through);
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_with_args("DELETE FROM medium_assoc.registry"
-							  " WHERE name OPERATOR(pg_catalog.=) $1::pg_catalog.name",
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
+							  " WHERE name OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+							  " AND source::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
+							  " AND target::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
+							  " AND through::pg_catalog.oid OPERATOR(pg_catalog.=) $4",
+							  4, argtypes, values, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not delete from the association registry");
 	SPI_finish();
 	ma_restore_user(&saved);

@@ -30,7 +30,6 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
-#include "commands/trigger.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
@@ -54,11 +53,11 @@ static void plan_walk(Association *assoc);
 static bool index_matches_column(Relation index, int i, Oid relid,
 								 AttrNumber attnum);
 static bool index_usable_now(Relation index);
-static bool target_implied(const Association *assoc);
 static LinkWalk *open_walk(Association *assoc, int nkeys);
 static Oid	column_collation(Oid relid, AttrNumber attnum);
 static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
+static bool may_call_walk_functions(const Association *assoc, int nkeys);
 static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
 
 /*
@@ -89,21 +88,6 @@ column_collation(Oid relid, AttrNumber attnum)
 
 	get_atttypetypmodcoll(relid, attnum, &coltype, &typmod, &collation);
 	return collation;
-}
-
-/*
- * target_implied
- *		Does a visible link imply a visible target row?  Yes when a
- *		validated, immediate foreign key makes through.ok reference the
- *		target key: a snapshot that sees the link sees the row it was
- *		checked against, which cannot be deleted while the link exists.
- *		(The walk is only used when the caller may see every target row.)
- */
-static bool
-target_implied(const Association *assoc)
-{
-	return assoc->ok_fk_enforced &&
-		SessionReplicationRole != SESSION_REPLICATION_ROLE_REPLICA;
 }
 
 /*
@@ -286,13 +270,35 @@ plan_walk(Association *assoc)
 /*
  * may_walk
  *		The caller may read the whole table and no row-level security
- *		policy applies to it.
+ *		policy applies to it.  (USAGE on its schema is checked by every
+ *		caller of the walk, which fails without it as the statement would.)
  */
 static bool
 may_walk(Oid relid)
 {
 	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+}
+
+/*
+ * may_call_walk_functions
+ *		May the caller execute the equality functions the walk calls, as the
+ *		statement's operators would?  If not, the statement runs instead and
+ *		raises the executor's error.
+ */
+static bool
+may_call_walk_functions(const Association *assoc, int nkeys)
+{
+	const AssocWalk *walk = &assoc->walk;
+
+	if (!ma_may_execute(walk->fk_proc) || !ma_may_execute(walk->tk_proc) ||
+		(nkeys > 1 && !ma_may_execute(walk->ok_proc)))
+		return false;
+	for (int i = 0; i < assoc->def->nscope; i++)
+		if (assoc->def->scopevalue[i] != NULL &&
+			!ma_may_execute(walk->scope_eq[i].fn_oid))
+			return false;
+	return true;
 }
 
 /*
@@ -368,7 +374,8 @@ open_walk(Association *assoc, int nkeys)
 
 	if (!plan->checked)
 		plan_walk(assoc);
-	if (!plan->usable || !may_walk(def->through) || !may_walk(def->target))
+	if (!plan->usable || !may_walk(def->through) || !may_walk(def->target) ||
+		!may_call_walk_functions(assoc, nkeys))
 		return NULL;
 
 	walk = palloc(sizeof(LinkWalk));
@@ -466,12 +473,13 @@ next_link(LinkWalk *walk, Datum *other)
 /*
  * ma_walk_run
  *		Call visit for the target row of each link of source that the
- *		caller can see (with NULL, when the caller needs no row and the
- *		target row is known to exist).
+ *		caller can see.  Every link's target is probed, as the join in the
+ *		statement does: a foreign key does not make a visible link imply a
+ *		visible target (inside a cascade, under DISABLE TRIGGER or
+ *		session_replication_role = replica).
  */
 void
-ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
-			bool need_row)
+ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
 {
 	AssocWalk  *plan = &walk->assoc->walk;
 	ScanKeyData key;
@@ -485,11 +493,6 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
 	while (next_link(walk, &other))
 	{
 		CHECK_FOR_INTERRUPTS();
-		if (!need_row && target_implied(walk->assoc))
-		{
-			visit(NULL, arg);
-			continue;
-		}
 		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber,
 							   plan->tk_subtype, plan->tk_collation,
 							   plan->tk_proc, other);
@@ -551,11 +554,6 @@ ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 	*linked = false;
 	while (!*linked && next_link(walk, &other))
 	{
-		if (target_implied(assoc))
-		{
-			*linked = true;
-			break;
-		}
 		ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
 							   plan->tk_subtype, plan->tk_collation,
 							   plan->tk_proc, other);
@@ -578,7 +576,7 @@ ma_walk_links(Association *assoc, Datum source, LinkVisitor visit, void *arg)
 
 	if (walk == NULL)
 		return false;
-	ma_walk_run(walk, source, visit, arg, false);
+	ma_walk_run(walk, source, visit, arg);
 	ma_walk_close(walk);
 	return true;
 }
