@@ -352,15 +352,21 @@ registry_name_where(const char *cond, Oid relid, AttrNumber attnum)
 	Oid			argtypes[2] = {OIDOID, INT2OID};
 	Datum		values[2];
 	char	   *name = NULL;
+	SPIPlanPtr	plan;
 
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = Int16GetDatum(attnum);
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(psprintf("SELECT name FROM medium_assoc.registry"
-									   " WHERE %s ORDER BY name LIMIT 1", cond),
-							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+	plan = SPI_prepare(psprintf("SELECT name FROM medium_assoc.registry"
+								" WHERE %s ORDER BY name LIMIT 1", cond),
+					   2, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_execute_snapshot(plan, values, NULL, ma_registry_snapshot(),
+							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
 	if (SPI_processed > 0)
 	{

@@ -119,6 +119,7 @@ typedef struct Association
 	bool		valid;			/* false once an invalidation hit it */
 	MemoryContext mcxt;			/* holds everything below */
 	AssocDef   *def;
+	Oid			reader;			/* the reader function, locked by users */
 	Oid			keytype[MA_NKEYS];	/* column types of the four keys */
 	Oid			skarraytype;	/* array type of the source key */
 	Oid			tkarraytype;	/* array type of the target key */
@@ -178,6 +179,7 @@ extern void ma_require_execute(Oid funcid);
 
 /* registry.c */
 extern Oid	ma_registry_relid(void);
+extern Snapshot ma_registry_snapshot(void);
 extern AssocDef *ma_registry_fetch(const char *name, bool missing_ok);
 extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
 extern List *ma_registry_all(void);

@@ -209,20 +209,25 @@ same_tables(const AssocDef *a, const AssocDef *b)
 /*
  * lock_association_to_drop
  *		The definition of the association named name, with the locks that
- *		dropping it needs, checked after every wait: ownership is checked
- *		before taking a lock on the through table (so that only an owner
- *		can make others wait), and again on what the registry holds once
- *		the locks are held, since while we waited the association may have
- *		been dropped and another registered under its name by someone else.
+ *		dropping it needs, checked after every wait.  Ownership is checked
+ *		before any lock is taken (so that only an owner can make others
+ *		wait), and again on what the registry holds once the locks are
+ *		held: while we waited, the association may have been dropped and
+ *		another registered under its name by someone else.
  *
- *		The lock on the through table is SHARE ROW EXCLUSIVE, as for adding
- *		or dropping a foreign key, which the REFERENCES privilege that
- *		registration needs allows: it waits for writers of the links, not
- *		for readers.  The registry lock keeps registrations and drops from
- *		running concurrently, so what is checked here is what is deleted.
+ *		The locks, in this order: ACCESS SHARE on the through table, which
+ *		keeps it from being dropped meanwhile and needs no more than the
+ *		REFERENCES privilege that registering took; ACCESS EXCLUSIVE on the
+ *		reader function, which every reader and helper call locks in ACCESS
+ *		SHARE mode, so that the drop waits for the transactions using the
+ *		association (not for those merely using its tables), and before
+ *		the registry's lock, so that they may register or drop others
+ *		meanwhile; then the registry's lock, which keeps registrations and
+ *		drops from running concurrently, so that what is checked is what
+ *		is deleted.
  */
 static AssocDef *
-lock_association_to_drop(const char *name)
+lock_association_to_drop(const char *name, Oid *reader)
 {
 	AssocDef   *def = ma_registry_fetch(name, false);
 
@@ -231,10 +236,15 @@ lock_association_to_drop(const char *name)
 		AssocDef   *now;
 
 		require_owner_to_drop(def);
-		LockRelationOid(def->through, ShareRowExclusiveLock);
+		LockRelationOid(def->through, AccessShareLock);
+		*reader = ma_find_function(name, MA_READER_SYMBOL);
+		if (OidIsValid(*reader))
+			LockDatabaseObject(ProcedureRelationId, *reader, 0,
+							   AccessExclusiveLock);
 		LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
 		now = ma_registry_fetch(name, false);
-		if (same_tables(def, now))
+		if (same_tables(def, now) &&
+			*reader == ma_find_function(name, MA_READER_SYMBOL))
 		{
 			require_owner_to_drop(now);
 			return now;
@@ -246,8 +256,8 @@ lock_association_to_drop(const char *name)
 /*
  * medium_assoc_drop_association
  *		drop_association(association) RETURNS void: remove the registration
- *		and the readers.  Waits, like dropping a foreign key, for
- *		transactions writing the through table.
+ *		and the readers.  Waits for the transactions that used the
+ *		association (see lock_association_to_drop).
  */
 PG_FUNCTION_INFO_V1(medium_assoc_drop_association);
 Datum
@@ -257,10 +267,10 @@ medium_assoc_drop_association(PG_FUNCTION_ARGS)
 	Oid			reader;
 
 	require_arg(fcinfo, 0, "association");
-	def = lock_association_to_drop(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	def = lock_association_to_drop(text_to_cstring(PG_GETARG_TEXT_PP(0)),
+								   &reader);
 
 	ma_registry_delete(def);
-	reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	if (OidIsValid(reader))
 	{
 		ObjectAddress addr;

@@ -59,6 +59,7 @@ static Oid	registry_relid = InvalidOid;
 static uint64 cache_generation = 0;
 
 static void relcache_callback(Datum arg, Oid relid);
+static void lock_reader(const Association *assoc);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
 static void free_retired(XactEvent event, void *arg);
@@ -218,8 +219,21 @@ ma_restore_user(RegistryUser *saved)
 }
 
 /*
+ * ma_registry_snapshot
+ *		The snapshot the registry is read with: like a system catalog's, a
+ *		fresh one, whatever the isolation level.  A catalog snapshot rather
+ *		than GetLatestSnapshot(), which parallel workers may not take: the
+ *		reader below a Gather must find what the serial path finds.
+ */
+Snapshot
+ma_registry_snapshot(void)
+{
+	return GetCatalogSnapshot(ma_registry_relid());
+}
+
+/*
  * ma_registry_fetch
- *		Read one association's definition, with the latest snapshot (the
+ *		Read one association's definition, with a fresh snapshot (the
  *		registry behaves like a catalog), into the caller's memory context.
  */
 AssocDef *
@@ -242,9 +256,7 @@ ma_registry_fetch(const char *name, bool missing_ok)
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s",
 			 SPI_result_code_string(SPI_result));
-	/* the latest snapshot, unless in parallel mode, which may not take one */
-	if (SPI_execute_snapshot(plan, values, NULL,
-							 IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot(),
+	if (SPI_execute_snapshot(plan, values, NULL, ma_registry_snapshot(),
 							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
 	if (SPI_processed > 0)
@@ -318,7 +330,7 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 /*
  * ma_registry_all
  *		Every association's definition, in name order, in the current
- *		memory context.
+ *		memory context, read with a fresh snapshot.
  */
 List *
 ma_registry_all(void)
@@ -326,12 +338,18 @@ ma_registry_all(void)
 	MemoryContext caller = CurrentMemoryContext;
 	RegistryUser saved;
 	List	   *defs = NIL;
+	SPIPlanPtr	plan;
 
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT * FROM medium_assoc.registry ORDER BY name",
-					false, 0) != SPI_OK_SELECT)
+	plan = SPI_prepare("SELECT * FROM medium_assoc.registry ORDER BY name",
+					   0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_execute_snapshot(plan, NULL, NULL, ma_registry_snapshot(),
+							 InvalidSnapshot, true, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -468,6 +486,20 @@ release_entry(CacheSlot *slot)
 }
 
 /*
+ * lock_reader
+ *		Take ACCESS SHARE on the association's reader function, for the
+ *		transaction: drop_association locks it exclusively, and so waits
+ *		for the transactions that use the association.
+ */
+static void
+lock_reader(const Association *assoc)
+{
+	if (OidIsValid(assoc->reader))
+		LockDatabaseObject(ProcedureRelationId, assoc->reader, 0,
+						   AccessShareLock);
+}
+
+/*
  * build_association
  *		Read an association from the registry and describe it, in mcxt.
  */
@@ -481,8 +513,11 @@ build_association(const char *name, MemoryContext mcxt)
 	assoc->def = ma_registry_fetch(name, false);
 	LockRelationOid(assoc->def->through, AccessShareLock);
 	LockRelationOid(assoc->def->target, AccessShareLock);
+	assoc->reader = ma_find_function(name, MA_READER_SYMBOL);
+	lock_reader(assoc);
 	/* the definition may have changed while we waited for the locks */
 	assoc->def = ma_registry_fetch(name, false);
+	assoc->reader = ma_find_function(name, MA_READER_SYMBOL);
 	if (get_rel_relkind(assoc->def->through) == '\0' ||
 		get_rel_relkind(assoc->def->target) == '\0')
 		ereport(ERROR,
@@ -547,13 +582,15 @@ ma_lookup(const char *name)
 	if (slot != NULL && slot->assoc->valid)
 	{
 		/*
-		 * Lock the tables before using what was cached about them: a drop
+		 * Lock the tables, and the reader (which drop_association locks
+		 * exclusively), before using what was cached about them: a drop
 		 * that committed while we waited is then seen, and the entry is
 		 * reloaded (and found gone) below.
 		 */
 		assoc = slot->assoc;
 		LockRelationOid(assoc->def->through, AccessShareLock);
 		LockRelationOid(assoc->def->target, AccessShareLock);
+		lock_reader(assoc);
 		if (assoc->valid && !cache_stale)
 			return assoc;
 		ensure_cache();

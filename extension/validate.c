@@ -48,6 +48,9 @@ static AttrNumber infer_foreign_key(Oid through, Oid referenced,
 									const char *argname);
 static Oid	equality_operator(Oid ltype, Oid rtype);
 static void check_comparable(const AssocDef *def, int fk, int key);
+static void check_same_collation(const AssocDef *def, int fk, int key);
+static Oid	get_attcollation_of(Oid relid, AttrNumber attnum);
+static const char *collation_name(Oid collation);
 static void check_scope_value(const char *colname, Oid coltype,
 							  const char *value);
 static void check_scope_values(const AssocDef *def);
@@ -432,6 +435,58 @@ check_comparable(const AssocDef *def, int fk, int key)
 				 errmsg("type %s of %s \"%s\" has no array type",
 						format_type_be(keytype), key_argname[key],
 						def->keyname[key])));
+	check_same_collation(def, fk, key);
+}
+
+/*
+ * check_same_collation
+ *		A through column and the key it points at must have the same
+ *		collation: comparing two columns of different collations has no
+ *		collation to use (42P22 in every statement), and the index walk
+ *		would compare with one of them.
+ */
+static void
+check_same_collation(const AssocDef *def, int fk, int key)
+{
+	Oid			rel = (key == MA_SK) ? def->source : def->target;
+	Oid			fkcoll = get_attcollation_of(def->through, def->keyattnum[fk]);
+	Oid			keycoll = get_attcollation_of(rel, def->keyattnum[key]);
+
+	if (fkcoll != keycoll)
+		ereport(ERROR,
+				(errcode(ERRCODE_COLLATION_MISMATCH),
+				 errmsg("%s \"%s\" and %s \"%s\" have different collations",
+						key_argname[fk], def->keyname[fk],
+						key_argname[key], def->keyname[key]),
+				 errdetail("Column \"%s\" of %s uses collation %s, column \"%s\" of %s uses %s.",
+						   def->keyname[fk], ma_relation_name(def->through),
+						   collation_name(fkcoll), def->keyname[key],
+						   ma_relation_name(rel), collation_name(keycoll)),
+				 errhint("Give both columns the same collation.")));
+}
+
+/* the collation of a column, InvalidOid for a type without one */
+static Oid
+get_attcollation_of(Oid relid, AttrNumber attnum)
+{
+	Oid			type;
+	int32		typmod;
+	Oid			collation;
+
+	get_atttypetypmodcoll(relid, attnum, &type, &typmod, &collation);
+	return collation;
+}
+
+/* a collation's name for a message, or "none" */
+static const char *
+collation_name(Oid collation)
+{
+	char	   *name;
+
+	if (!OidIsValid(collation))
+		return "none";
+	name = get_collation_name(collation);
+	return name ? quote_identifier(name) : "none";
 }
 
 /*
