@@ -8,8 +8,16 @@
  * to it (as INSERT would accept), an array of either, or a string: an
  * untyped literal or parameter (which arrives as unknown or, through the
  * text overloads, as text) or a value of a string type, parsed with the key
- * type's input function.  The conversion chosen for each pair of types
- * is cached for the life of the backend.
+ * type's input function.
+ *
+ * The conversion chosen for each pair of types is cached per backend, in
+ * its own memory context, until a change to pg_cast or pg_proc (a cast
+ * dropped and created again, a function replaced, EXECUTE granted or
+ * revoked): a syscache callback then marks the cache stale, and the next
+ * lookup starts a new one, retiring the old context until the end of the
+ * transaction (a caller may still be running one of its functions).  A
+ * cast function is called as the FuncExpr of a cast would call it: only
+ * if the caller may EXECUTE it, checked on every call.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,8 +30,10 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "medium_assoc.h"
 
@@ -38,6 +48,7 @@ typedef struct KeyCast
 {
 	KeyCastKey	key;
 	CoercionPathType path;
+	Oid			funcid;			/* cast function, for COERCION_PATH_FUNC */
 	FmgrInfo	func;			/* cast function, or output of "from" */
 	int			nargs;
 	FmgrInfo	input;			/* input function of "to" */
@@ -45,11 +56,58 @@ typedef struct KeyCast
 } KeyCast;
 
 static HTAB *cast_cache = NULL;
+static MemoryContext cast_cxt = NULL;
+static bool cast_cache_stale = false;
+static bool cast_callbacks_registered = false;
+
+static void cast_cache_callback(Datum arg, int cacheid, uint32 hashvalue);
+static void ensure_cast_cache(void);
 
 static KeyCast *lookup_cast(Oid from, Oid to);
 static Datum convert_value(Datum value, Oid from, Oid to);
 static bool looks_like_array(const char *str);
 static ArrayType *single_key_array(Datum value, Oid keytype);
+
+/*
+ * cast_cache_callback
+ *		A cast or a function changed: the cached conversions may be wrong.
+ */
+static void
+cast_cache_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	cast_cache_stale = true;
+}
+
+/*
+ * ensure_cast_cache
+ *		Create the cache on first use, and anew after it went stale.
+ */
+static void
+ensure_cast_cache(void)
+{
+	HASHCTL		ctl;
+
+	if (!cast_callbacks_registered)
+	{
+		CacheRegisterSyscacheCallback(CASTSOURCETARGET, cast_cache_callback,
+									  (Datum) 0);
+		CacheRegisterSyscacheCallback(PROCOID, cast_cache_callback, (Datum) 0);
+		cast_callbacks_registered = true;
+	}
+	if (cast_cache != NULL && !cast_cache_stale)
+		return;
+	if (cast_cxt != NULL)
+		ma_retire_context(cast_cxt);
+	cast_cache_stale = false;
+	cast_cxt = AllocSetContextCreate(TopMemoryContext,
+									 "medium_assoc key casts",
+									 ALLOCSET_SMALL_SIZES);
+	ctl.keysize = sizeof(KeyCastKey);
+	ctl.entrysize = sizeof(KeyCast);
+	ctl.hcxt = cast_cxt;
+	cast_cache = hash_create("medium_assoc key casts", 16, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
 
 /*
  * lookup_cast
@@ -64,16 +122,7 @@ lookup_cast(Oid from, Oid to)
 	Oid			funcid = InvalidOid;
 	Oid			typinput;
 
-	if (cast_cache == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(KeyCastKey);
-		ctl.entrysize = sizeof(KeyCast);
-		ctl.hcxt = TopMemoryContext;
-		cast_cache = hash_create("medium_assoc key casts", 16, &ctl,
-								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+	ensure_cast_cache();
 	key.from = from;
 	key.to = to;
 	cast = hash_search(cast_cache, &key, HASH_FIND, NULL);
@@ -87,7 +136,7 @@ lookup_cast(Oid from, Oid to)
 		memset(&local, 0, sizeof(local));
 		local.key = key;
 		getTypeInputInfo(to, &typinput, &local.ioparam);
-		fmgr_info_cxt(typinput, &local.input, TopMemoryContext);
+		fmgr_info_cxt(typinput, &local.input, cast_cxt);
 
 		if (from == to)
 			local.path = COERCION_PATH_RELABELTYPE;
@@ -103,7 +152,8 @@ lookup_cast(Oid from, Oid to)
 			case COERCION_PATH_RELABELTYPE:
 				break;
 			case COERCION_PATH_FUNC:
-				fmgr_info_cxt(funcid, &local.func, TopMemoryContext);
+				local.funcid = funcid;
+				fmgr_info_cxt(funcid, &local.func, cast_cxt);
 				local.nargs = get_func_nargs(funcid);
 				break;
 			case COERCION_PATH_COERCEVIAIO:
@@ -113,7 +163,7 @@ lookup_cast(Oid from, Oid to)
 					bool		isvarlena;
 
 					getTypeOutputInfo(from, &typoutput, &isvarlena);
-					fmgr_info_cxt(typoutput, &local.func, TopMemoryContext);
+					fmgr_info_cxt(typoutput, &local.func, cast_cxt);
 				}
 				break;
 			default:
@@ -144,6 +194,7 @@ convert_value(Datum value, Oid from, Oid to)
 		case COERCION_PATH_RELABELTYPE:
 			return value;
 		case COERCION_PATH_FUNC:
+			ma_require_execute(cast->funcid);
 			if (cast->nargs == 1)
 				return FunctionCall1(&cast->func, value);
 			return FunctionCall3(&cast->func, value, Int32GetDatum(-1),

@@ -193,6 +193,7 @@ extern Association *ma_lookup_for_function(Oid fn_oid, bool batch);
 extern SPIPlanPtr ma_get_plan(Association *assoc, AssocQuery query,
 							  List *attrs);
 extern void ma_register_callbacks(void);
+extern void ma_retire_context(MemoryContext cxt);
 extern uint64 ma_cache_generation(void);
 
 /* validate.c */

@@ -7,7 +7,10 @@
  * The registry is read and written as its owner, the way the system
  * catalogs are: callers have already checked what the user may do.  Every
  * change to it sends a relcache invalidation for the registry table, which
- * each backend's callback turns into a flush of its cache.  Plans are
+ * each backend's callback turns into a flush of its cache.  A relcache
+ * invalidation of one of an association's tables (DDL, a trigger disabled,
+ * an index added) marks it for reload, and so does any change to pg_proc
+ * (its reader, or a function it calls directly, replaced or dropped).  Plans are
  * prepared once per backend and association, kept with SPI_keepplan, and
  * rebuilt from fresh catalog names when plancache reports them invalid
  * (a rename, say), as the foreign-key triggers do.
@@ -52,6 +55,7 @@ typedef struct CacheSlot
 static HTAB *assoc_cache = NULL;
 static List *retired_assocs = NIL;	/* replaced, freed at transaction end */
 static List *retired_plans = NIL;
+static List *retired_contexts = NIL;	/* of other caches, freed likewise */
 static bool cache_stale = false;
 static Oid	registry_relid = InvalidOid;
 
@@ -59,6 +63,7 @@ static Oid	registry_relid = InvalidOid;
 static uint64 cache_generation = 0;
 
 static void relcache_callback(Datum arg, Oid relid);
+static void function_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void lock_reader(const Association *assoc);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
@@ -75,6 +80,7 @@ void
 ma_register_callbacks(void)
 {
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(PROCOID, function_callback, (Datum) 0);
 	RegisterXactCallback(free_retired, NULL);
 }
 
@@ -103,10 +109,28 @@ free_retired(XactEvent event, void *arg)
 			SPI_freeplan(((AssocPlan *) lfirst(lp))->plan);
 		MemoryContextDelete(assoc->mcxt);
 	}
+	foreach(lc, retired_contexts)
+		MemoryContextDelete((MemoryContext) lfirst(lc));
 	list_free(retired_plans);
 	list_free(retired_assocs);
+	list_free(retired_contexts);
 	retired_plans = NIL;
 	retired_assocs = NIL;
+	retired_contexts = NIL;
+}
+
+/*
+ * ma_retire_context
+ *		Free a cache's memory context at the end of the transaction, when
+ *		no call can be using what it holds.
+ */
+void
+ma_retire_context(MemoryContext cxt)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+
+	retired_contexts = lappend(retired_contexts, cxt);
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /*
@@ -136,6 +160,25 @@ relcache_callback(Datum arg, Oid relid)
 		if (def->source == relid || def->target == relid || def->through == relid)
 			slot->assoc->valid = false;
 	}
+}
+
+/*
+ * function_callback
+ *		A function changed (replaced, dropped, its EXECUTE privilege): the
+ *		functions a cached association calls directly (equality of scope
+ *		columns) and its reader's OID are looked up again.
+ */
+static void
+function_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	HASH_SEQ_STATUS status;
+	CacheSlot  *slot;
+
+	if (assoc_cache == NULL)
+		return;
+	hash_seq_init(&status, assoc_cache);
+	while ((slot = (CacheSlot *) hash_seq_search(&status)) != NULL)
+		slot->assoc->valid = false;
 }
 
 /*
