@@ -16,7 +16,8 @@ OBJS = \
 	extension/keyvalue.o \
 	extension/register.o \
 	extension/ddl.o \
-	extension/access.o
+	extension/access.o \
+	extension/scope.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

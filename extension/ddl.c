@@ -30,6 +30,7 @@
 #include "catalog/dependency.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -39,6 +40,7 @@
 #include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/resowner.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -48,31 +50,30 @@
 static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
 static void drop_associations_without_unique_keys(void);
+static Datum with_inheritors(Datum relids);
+static HeapTuple resolve_row(TriggerData *trigdata);
+static HeapTuple resolve_row_or_skip(TriggerData *trigdata);
+static char *row_text(HeapTuple tuple, TupleDesc tupdesc);
+static List *refresh_names(Datum relids, MemoryContext caller,
+						   uint64 *renamed);
+static void refresh_association_names(Datum relids);
 
 /*
- * medium_assoc_registry_insert
- *		BEFORE INSERT trigger on medium_assoc.registry.
+ * resolve_row
+ *		The registry row with its attribute numbers resolved from the
+ *		stored names, once the readers and their dependencies exist.
  */
-PG_FUNCTION_INFO_V1(medium_assoc_registry_insert);
-Datum
-medium_assoc_registry_insert(PG_FUNCTION_ARGS)
+static HeapTuple
+resolve_row(TriggerData *trigdata)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	TupleDesc	tupdesc;
-	AssocDef   *def;
+	TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
+	AssocDef   *def = ma_def_from_row(trigdata->tg_trigtuple, tupdesc);
 	Datum	   *attnums;
 	int			nattnums;
 	int			attcol;
 	Datum		value;
 	bool		isnull = false;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		elog(ERROR, "medium_assoc_registry_insert: not called as a BEFORE INSERT trigger");
-
-	tupdesc = trigdata->tg_relation->rd_att;
-	def = ma_def_from_row(trigdata->tg_trigtuple, tupdesc);
 	ma_resolve_attnums(def);
 	ma_ensure_objects(def);
 
@@ -85,9 +86,102 @@ medium_assoc_registry_insert(PG_FUNCTION_ARGS)
 	value = PointerGetDatum(construct_array(attnums, nattnums, INT2OID, 2,
 											true, TYPALIGN_SHORT));
 	attcol = SPI_fnumber(tupdesc, "attnums");
-	return PointerGetDatum(heap_modify_tuple_by_cols(trigdata->tg_trigtuple,
-													 tupdesc, 1, &attcol,
-													 &value, &isnull));
+	return heap_modify_tuple_by_cols(trigdata->tg_trigtuple, tupdesc, 1,
+									 &attcol, &value, &isnull);
+}
+
+/*
+ * resolve_row_or_skip
+ *		resolve_row, in a subtransaction; a row that cannot be resolved (a
+ *		column it names is gone) is skipped with a warning rather than
+ *		failing the whole restore of the registry, which would lose every
+ *		other association with it.
+ */
+static HeapTuple
+resolve_row_or_skip(TriggerData *trigdata)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	HeapTuple	result = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		result = resolve_row(trigdata);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ereport(WARNING,
+				(errcode(edata->sqlerrcode),
+				 errmsg("association \"%s\" skipped: %s",
+						SPI_getvalue(trigdata->tg_trigtuple, tupdesc,
+									 SPI_fnumber(tupdesc, "name")),
+						edata->message),
+				 errdetail("The registry row %s was not stored.",
+						   row_text(trigdata->tg_trigtuple, tupdesc)),
+				 errhint("Register the association again with medium_assoc.belongs_to_many().")));
+		result = NULL;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* a registry row as text, for a message */
+static char *
+row_text(HeapTuple tuple, TupleDesc tupdesc)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	for (int i = 1; i <= tupdesc->natts; i++)
+	{
+		char	   *value;
+
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		value = SPI_getvalue(tuple, tupdesc, i);
+		appendStringInfo(&buf, "%s%s", buf.len > 1 ? ", " : "",
+						 value ? value : "NULL");
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/*
+ * medium_assoc_registry_insert
+ *		BEFORE INSERT trigger on medium_assoc.registry.  A registration has
+ *		validated its row, and fails on any error; a row from elsewhere (a
+ *		restore) that cannot be resolved is skipped with a warning.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_registry_insert);
+Datum
+medium_assoc_registry_insert(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		elog(ERROR, "medium_assoc_registry_insert: not called as a BEFORE INSERT trigger");
+
+	if (ma_registry_inserting())
+		return PointerGetDatum(resolve_row(trigdata));
+	return PointerGetDatum(resolve_row_or_skip(trigdata));
 }
 
 /*
@@ -102,9 +196,12 @@ Datum
 medium_assoc_repair(PG_FUNCTION_ARGS)
 {
 	RegistryUser saved;
-	List	   *defs = ma_registry_all();
+	List	   *defs;
 	ListCell   *lc;
 
+	/* names kept current by attribute number first (see on_ddl_end) */
+	refresh_association_names((Datum) 0);
+	defs = ma_registry_all();
 	ma_become_registry_owner(&saved);
 	foreach(lc, defs)
 	{
@@ -219,48 +316,49 @@ drop_associations_without_unique_keys(void)
 }
 
 /*
- * medium_assoc_on_ddl_end
- *		ddl_command_end event trigger on ALTER TABLE: store the current
- *		names of key and scope columns (they are tracked by attribute
- *		number, which a rename keeps).
+ * with_inheritors
+ *		An oid[] of the relations in relids and all their inheritance
+ *		children and partitions: RENAME COLUMN on a parent recurses to
+ *		them, but the command reports only the parent.  The command holds
+ *		their locks.
  */
-PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_end);
-Datum
-medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
+static Datum
+with_inheritors(Datum relids)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	RegistryUser saved;
-	uint64		renamed;
-	List	   *names;
+	Datum	   *elems;
+	int			nelems;
+	List	   *all = NIL;
 	ListCell   *lc;
-	Datum		relids;
-	bool		isnull;
+	Datum	   *result;
+	int			n = 0;
+
+	deconstruct_array(DatumGetArrayTypeP(relids), OIDOID, sizeof(Oid), true,
+					  TYPALIGN_INT, &elems, NULL, &nelems);
+	for (int i = 0; i < nelems; i++)
+		all = list_concat_unique_oid(all,
+									 find_all_inheritors(DatumGetObjectId(elems[i]),
+														 NoLock, NULL));
+	result = palloc(sizeof(Datum) * Max(list_length(all), 1));
+	foreach(lc, all)
+		result[n++] = ObjectIdGetDatum(lfirst_oid(lc));
+	return PointerGetDatum(construct_array(result, n, OIDOID, sizeof(Oid),
+										   true, TYPALIGN_INT));
+}
+
+/*
+ * refresh_names
+ *		Store the current names of the key and scope columns (tracked by
+ *		attribute number, which a rename keeps) of the associations using
+ *		any of the relations in relids (an oid[]; (Datum) 0 for all), and
+ *		return the names of those associations.  Runs as the registry's
+ *		owner, within SPI.
+ */
+static List *
+refresh_names(Datum relids, MemoryContext caller, uint64 *renamed)
+{
 	Oid			argtypes[1] = {OIDARRAYOID};
-
-	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "medium_assoc_on_ddl_end: not called as an event trigger");
-
-	ma_become_registry_owner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-
-	/* only the associations of the relations this command changed */
-	if (SPI_execute("SELECT pg_catalog.array_agg(DISTINCT c.objid)"
-					" FROM pg_catalog.pg_event_trigger_ddl_commands() c"
-					" WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
-					" AND EXISTS (SELECT 1 FROM medium_assoc.registry r"
-					"  WHERE c.objid OPERATOR(pg_catalog.=) ANY"
-					"   (ARRAY[r.source, r.target, r.through]::pg_catalog.oid[]))",
-					true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the association registry");
-	relids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
-	{
-		SPI_finish();
-		ma_restore_user(&saved);
-		PG_RETURN_VOID();
-	}
-	relids = SPI_datumTransfer(relids, false, -1);
+	char		nulls[1] = {relids == (Datum) 0 ? 'n' : ' '};
+	List	   *names = NIL;
 
 	if (SPI_execute_with_args("UPDATE medium_assoc.registry r"
 					" SET foreign_key = n.fk, other_key = n.ok,"
@@ -296,7 +394,7 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					"     ON a.attrelid OPERATOR(pg_catalog.=) c.through"
 					"    AND a.attnum OPERATOR(pg_catalog.=)"
 					"        c.attnums[(4 OPERATOR(pg_catalog.+) k.i)::pg_catalog.int4]) AS s"
-					"  WHERE ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+					"  WHERE $1 IS NULL OR ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
 					"        OPERATOR(pg_catalog.&&) $1) n"
 					" WHERE r.name OPERATOR(pg_catalog.=) n.name"
 					" AND n.fk IS NOT NULL AND n.ok IS NOT NULL"
@@ -304,16 +402,16 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 					" AND (r.foreign_key, r.other_key, r.source_key, r.target_key,"
 					"      r.scope::pg_catalog.text)"
 					"     IS DISTINCT FROM (n.fk, n.ok, n.sk, n.tk, n.scope::pg_catalog.text)",
-					1, argtypes, &relids, NULL, false, 0) != SPI_OK_UPDATE)
+							  1, argtypes, &relids, nulls, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update the association registry");
-	renamed = SPI_processed;
+	*renamed = SPI_processed;
 	CommandCounterIncrement();
 	if (SPI_execute_with_args("SELECT name FROM medium_assoc.registry c"
-							  " WHERE ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
-							  "       OPERATOR(pg_catalog.&&) $1 ORDER BY name",
-							  1, argtypes, &relids, NULL, false, 0) != SPI_OK_SELECT)
+							  " WHERE $1 IS NULL"
+							  " OR ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+							  "    OPERATOR(pg_catalog.&&) $1 ORDER BY name",
+							  1, argtypes, &relids, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the association registry");
-	names = NIL;
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		MemoryContext spicxt = MemoryContextSwitchTo(caller);
@@ -322,12 +420,33 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 											SPI_tuptable->tupdesc, 1));
 		MemoryContextSwitchTo(spicxt);
 	}
+	return names;
+}
+
+/*
+ * refresh_association_names
+ *		Store the current names of the columns of the associations using
+ *		the relations in relids (an oid[], or (Datum) 0 for every
+ *		association), and refresh their readers' comments, which name them.
+ */
+static void
+refresh_association_names(Datum relids)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	RegistryUser saved;
+	uint64		renamed;
+	List	   *names;
+	ListCell   *lc;
+
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	names = refresh_names(relids, caller, &renamed);
 	SPI_finish();
 	ma_restore_user(&saved);
 	if (renamed > 0)
 		ma_registry_changed();
 
-	/* the readers' comments name the tables and columns */
 	foreach(lc, names)
 	{
 		AssocDef   *def = ma_registry_fetch((char *) lfirst(lc), true);
@@ -335,6 +454,43 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 		if (def != NULL)
 			ma_refresh_comments(def);
 	}
+}
+
+/*
+ * medium_assoc_on_ddl_end
+ *		ddl_command_end event trigger on ALTER TABLE: store the current
+ *		names of key and scope columns of the associations using the
+ *		relations the command changed, or their inheritance children.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_end);
+Datum
+medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Datum		relids;
+	bool		isnull;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "medium_assoc_on_ddl_end: not called as an event trigger");
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT pg_catalog.array_agg(DISTINCT c.objid)"
+					" FROM pg_catalog.pg_event_trigger_ddl_commands() c"
+					" WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the commands");
+	relids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(caller);
+
+		relids = with_inheritors(relids);
+		MemoryContextSwitchTo(spicxt);
+	}
+	SPI_finish();
+	if (!isnull)
+		refresh_association_names(relids);
 	PG_RETURN_VOID();
 }
 

@@ -107,7 +107,6 @@ typedef struct AssocWalk
 	Oid			tk_collation;
 	FmgrInfo   *scope_eq;		/* per scope column: equality function */
 	Oid		   *scope_collation;
-	Datum	   *scope_value;	/* parsed scope values (NULL: IS NULL) */
 } AssocWalk;
 
 /*
@@ -132,6 +131,9 @@ typedef struct Association
 	bool		fk_enforced;	/* validated immediate foreign keys check both
 								 * through columns */
 	bool		ok_fk_enforced; /* ... through.ok at least */
+	Oid		   *scope_type;		/* per scope column: its type, */
+	Datum	   *scope_value;	/* its value, read once (scope.c) */
+	bool	   *scope_null;		/* ... or IS NULL */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
 } Association;
@@ -184,6 +186,7 @@ extern AssocDef *ma_registry_fetch(const char *name, bool missing_ok);
 extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
 extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
+extern bool ma_registry_inserting(void);
 extern void ma_registry_delete(const AssocDef *def);
 extern void ma_registry_changed(void);
 extern void ma_become_registry_owner(RegistryUser *saved);
@@ -192,6 +195,8 @@ extern Association *ma_lookup(const char *name);
 extern Association *ma_lookup_for_function(Oid fn_oid, bool batch);
 extern SPIPlanPtr ma_get_plan(Association *assoc, AssocQuery query,
 							  List *attrs);
+extern void ma_fill_scope_params(const Association *assoc, Datum *values,
+								 char *nulls);
 extern void ma_register_callbacks(void);
 extern void ma_retire_context(MemoryContext cxt);
 extern uint64 ma_cache_generation(void);
@@ -201,8 +206,17 @@ extern void ma_validate_definition(AssocDef *def);
 extern void ma_resolve_attnums(AssocDef *def);
 extern void ma_describe(Association *assoc);
 extern List *ma_through_attr_columns(const Association *assoc, Jsonb *attrs);
-extern void ma_parse_scope(AssocDef *def);
 extern bool ma_key_is_unique(Oid relid, AttrNumber attnum, Oid excluding);
+
+/* scope.c */
+extern void ma_parse_scope(AssocDef *def);
+extern void ma_canonicalize_scope(AssocDef *def);
+extern void ma_scope_values(Association *assoc);
+
+/* the parameters of an association's statements: $1 the source key, $2 the
+ * target key or keys, $3 through_attrs, then one per scope column */
+#define MA_FIRST_SCOPE_PARAM 4
+#define ma_nparams(assoc) (MA_FIRST_SCOPE_PARAM - 1 + (assoc)->def->nscope)
 
 /* objects.c */
 extern Oid	ma_find_function(const char *name, const char *symbol);

@@ -49,8 +49,8 @@
 typedef struct LinkCall
 {
 	Association *assoc;
-	Datum		values[3];		/* source key, target key array, attrs */
-	char		nulls[3];
+	Datum	   *values;			/* source key, target key array, attrs, */
+	char	   *nulls;			/* then the scope's values (registry.c) */
 	int			ntargets;
 	bool		has_null_target;
 	List	   *attrcols;		/* through_attrs columns */
@@ -124,7 +124,6 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 			 bool with_attrs, int names)
 {
 	memset(call, 0, sizeof(LinkCall));
-	memset(call->nulls, ' ', sizeof(call->nulls));
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -132,6 +131,10 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 				 errmsg("association must not be null")));
 	call->assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	ma_require_association_usage(call->assoc, names);
+	call->values = palloc0(sizeof(Datum) * ma_nparams(call->assoc));
+	call->nulls = palloc(ma_nparams(call->assoc));
+	memset(call->nulls, ' ', ma_nparams(call->assoc));
+	ma_fill_scope_params(call->assoc, call->values, call->nulls);
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,

@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "funcapi.h"
+#include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/tstoreReceiver.h"
 #include "executor/tuptable.h"
@@ -61,6 +62,8 @@ static void close_reader_walk(Datum arg);
 static ReaderCache *reader_cache(FunctionCallInfo fcinfo);
 static void read_with_statement(FunctionCallInfo fcinfo, Association *assoc,
 								bool batch);
+static ParamListInfo statement_params(const Association *assoc, Datum source,
+									  bool batch);
 
 /*
  * result_descriptor
@@ -229,6 +232,38 @@ reader_cache(FunctionCallInfo fcinfo)
 }
 
 /*
+ * statement_params
+ *		The parameters of the reader's statement: the source key (or the
+ *		array of them), the unused $2 and $3, and the scope's values.
+ */
+static ParamListInfo
+statement_params(const Association *assoc, Datum source, bool batch)
+{
+	int			nparams = ma_nparams(assoc);
+	ParamListInfo params = makeParamList(nparams);
+	Datum	   *values = palloc0(sizeof(Datum) * nparams);
+	char	   *nulls = palloc(nparams);
+
+	memset(nulls, 'n', nparams);
+	values[0] = source;
+	nulls[0] = ' ';
+	ma_fill_scope_params(assoc, values, nulls);
+	for (int i = 0; i < nparams; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = nulls[i] == 'n';
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = InvalidOid;
+	}
+	params->params[0].ptype = batch ? assoc->skarraytype : assoc->keytype[MA_SK];
+	params->params[1].ptype = assoc->tkarraytype;
+	params->params[2].ptype = JSONBOID;
+	for (int i = 0; i < assoc->def->nscope; i++)
+		params->params[MA_FIRST_SCOPE_PARAM - 1 + i].ptype = assoc->scope_type[i];
+	return params;
+}
+
+/*
  * read_with_statement
  *		Run the reader's (or batch reader's) prepared statement with the
  *		function's only argument, its rows going into the function's result.
@@ -246,11 +281,7 @@ read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
 		elog(ERROR, "SPI_connect failed");
 	plan = ma_get_plan(assoc, batch ? AQ_BATCH : AQ_READ, NIL);
 
-	params = makeParamList(1);
-	params->params[0].value = PG_GETARG_DATUM(0);
-	params->params[0].isnull = false;
-	params->params[0].pflags = PARAM_FLAG_CONST;
-	params->params[0].ptype = batch ? assoc->skarraytype : assoc->keytype[MA_SK];
+	params = statement_params(assoc, PG_GETARG_DATUM(0), batch);
 
 	dest = CreateDestReceiver(DestTuplestore);
 	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,

@@ -58,6 +58,7 @@ static List *retired_plans = NIL;
 static List *retired_contexts = NIL;	/* of other caches, freed likewise */
 static bool cache_stale = false;
 static Oid	registry_relid = InvalidOid;
+static bool registry_inserting = false;	/* within ma_registry_insert */
 
 /* bumped whenever a cached association is freed */
 static uint64 cache_generation = 0;
@@ -69,7 +70,7 @@ static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
 static void free_retired(XactEvent event, void *arg);
 static void query_argtypes(const Association *assoc, AssocQuery query,
-						   int *nargs, Oid *argtypes);
+						   Oid *argtypes);
 static char *attrs_variant(List *attrs);
 
 /*
@@ -437,7 +438,10 @@ ma_registry_insert(const AssocDef *def)
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
+	registry_inserting = true;
+	PG_TRY();
+	{
+		rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
 							   " (name, source, target, through, foreign_key,"
 							   " other_key, source_key, target_key, scope)"
 							   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
@@ -445,11 +449,28 @@ ma_registry_insert(const AssocDef *def)
 							   " $5::pg_catalog.name, $6::pg_catalog.name,"
 							   " $7::pg_catalog.name, $8::pg_catalog.name, $9)",
 							   9, argtypes, values, nulls, false, 0);
+	}
+	PG_FINALLY();
+	{
+		registry_inserting = false;
+	}
+	PG_END_TRY();
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "could not insert into the association registry");
 	SPI_finish();
 	ma_restore_user(&saved);
 	ma_registry_changed();
+}
+
+/*
+ * ma_registry_inserting
+ *		Is the row being inserted into the registry a registration's (as
+ *		opposed to one pg_restore loads)?
+ */
+bool
+ma_registry_inserting(void)
+{
+	return registry_inserting;
 }
 
 /*
@@ -697,46 +718,54 @@ ma_lookup_for_function(Oid fn_oid, bool batch)
 /*
  * query_argtypes
  *		Parameter types of each statement: the source key, then the target
- *		key (or an array of it), then through_attrs as jsonb.
+ *		key (or an array of them), then through_attrs as jsonb, then the
+ *		scope's values; the parameters a statement does not use are typed
+ *		too.  argtypes has room for ma_nparams(assoc).
  */
 static void
-query_argtypes(const Association *assoc, AssocQuery query, int *nargs,
-			   Oid *argtypes)
+query_argtypes(const Association *assoc, AssocQuery query, Oid *argtypes)
 {
 	argtypes[0] = assoc->keytype[MA_SK];
 	argtypes[1] = assoc->tkarraytype;
 	argtypes[2] = JSONBOID;
+	for (int i = 0; i < assoc->def->nscope; i++)
+		argtypes[MA_FIRST_SCOPE_PARAM - 1 + i] = assoc->scope_type[i];
 	switch (query)
 	{
-		case AQ_READ:
-		case AQ_COUNT:
-			*nargs = 1;
-			break;
 		case AQ_BATCH:
 			argtypes[0] = assoc->skarraytype;
-			*nargs = 1;
 			break;
 		case AQ_HAS_ONE:
+		case AQ_INSERT_ONE:
 			argtypes[1] = assoc->keytype[MA_TK];
-			*nargs = 2;
 			break;
+		case AQ_READ:
+		case AQ_COUNT:
 		case AQ_HAS_ALL:
 		case AQ_CHECK:
 		case AQ_DELETE:
 		case AQ_DELETE_OTHERS:
 		case AQ_OTHERS:
-			*nargs = 2;
-			break;
 		case AQ_INSERT:
 		case AQ_UPDATE:
-			*nargs = 3;
-			break;
-		case AQ_INSERT_ONE:
-			argtypes[1] = assoc->keytype[MA_TK];
-			*nargs = 3;
 			break;
 		default:
 			elog(ERROR, "unrecognized association query %d", (int) query);
+	}
+}
+
+/*
+ * ma_fill_scope_params
+ *		Put the scope's values into a statement's parameter arrays (of
+ *		ma_nparams(assoc) entries, SPI's nulls convention).
+ */
+void
+ma_fill_scope_params(const Association *assoc, Datum *values, char *nulls)
+{
+	for (int i = 0; i < assoc->def->nscope; i++)
+	{
+		values[MA_FIRST_SCOPE_PARAM - 1 + i] = assoc->scope_value[i];
+		nulls[MA_FIRST_SCOPE_PARAM - 1 + i] = assoc->scope_null[i] ? 'n' : ' ';
 	}
 }
 
@@ -770,8 +799,7 @@ ma_get_plan(Association *assoc, AssocQuery query, List *attrs)
 	ListCell   *lc;
 	AssocPlan  *entry;
 	char	   *sql;
-	int			nargs;
-	Oid			argtypes[3];
+	Oid		   *argtypes;
 	SPIPlanPtr	plan;
 	MemoryContext oldcxt;
 
@@ -793,14 +821,15 @@ ma_get_plan(Association *assoc, AssocQuery query, List *attrs)
 	}
 
 	sql = ma_build_query(assoc, query, attrs);
-	query_argtypes(assoc, query, &nargs, argtypes);
+	argtypes = palloc(sizeof(Oid) * ma_nparams(assoc));
+	query_argtypes(assoc, query, argtypes);
 	/*
 	 * A generic plan, made once: these statements look rows up by key, and
 	 * the planner's guess of ten array elements would otherwise make it
 	 * plan afresh for every call.  The batch reader, whose array may be
 	 * large, lets the planner see it.
 	 */
-	plan = SPI_prepare_cursor(sql, nargs, argtypes,
+	plan = SPI_prepare_cursor(sql, ma_nparams(assoc), argtypes,
 							  query == AQ_BATCH ? 0 : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,

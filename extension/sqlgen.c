@@ -12,7 +12,8 @@
  *
  * In the statements, r is the through table, t the target, s the source;
  * $1 is the source key (an array of them for the batch reader), $2 the
- * target key or an array of them, $3 the through_attrs object.
+ * target key or an array of them, $3 the through_attrs object, $4 and on
+ * the scope's values (a statement may leave some of them unused).
  *
  *-------------------------------------------------------------------------
  */
@@ -142,7 +143,8 @@ append_equality(StringInfo buf, const char *lhs, Oid ltype, Oid opr,
 
 /*
  * append_scope
- *		" AND alias.col = 'value'::type" for each column of the scope.
+ *		" AND alias.col = $n" (or "IS NULL") for each column of the scope:
+ *		the values are parameters, read once (scope.c).
  */
 static void
 append_scope(StringInfo buf, const Association *assoc, const char *alias)
@@ -157,15 +159,13 @@ append_scope(StringInfo buf, const Association *assoc, const char *alias)
 								   column_name(def->through, attnum));
 
 		appendStringInfoString(buf, " AND ");
-		if (def->scopevalue[i] == NULL)
+		if (assoc->scope_null[i])
 			appendStringInfo(buf, "%s IS NULL", lhs);
 		else
 			append_equality(buf, lhs, coltype,
 							lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr,
-							psprintf("%s::%s",
-									 quote_literal_cstr(def->scopevalue[i]),
-									 type_name(coltype)),
-							coltype, false);
+							psprintf("$%d", MA_FIRST_SCOPE_PARAM + i),
+							assoc->scope_type[i], false);
 	}
 }
 
@@ -227,12 +227,10 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 	appendStringInfo(buf, ") SELECT $1, %s", one ? "$2" : "u.x");
 	for (int i = 0; i < def->nscope; i++)
 	{
-		if (def->scopevalue[i] == NULL)
+		if (assoc->scope_null[i])
 			appendStringInfoString(buf, ", NULL");
 		else
-			appendStringInfo(buf, ", %s::%s", quote_literal_cstr(def->scopevalue[i]),
-							 type_name(get_atttype(def->through,
-																  def->scopeattnum[i])));
+			appendStringInfo(buf, ", $%d", MA_FIRST_SCOPE_PARAM + i);
 	}
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", a.%s", column_name(def->through, lfirst_int(lc)));

@@ -51,8 +51,6 @@ static void check_comparable(const AssocDef *def, int fk, int key);
 static void check_same_collation(const AssocDef *def, int fk, int key);
 static Oid	get_attcollation_of(Oid relid, AttrNumber attnum);
 static const char *collation_name(Oid collation);
-static void check_scope_value(const char *colname, Oid coltype,
-							  const char *value);
 static void check_scope_values(const AssocDef *def);
 
 /*
@@ -145,6 +143,7 @@ ma_validate_definition(AssocDef *def)
 					 errdetail("New links are written with the scope's values.")));
 	}
 	check_scope_values(def);
+	ma_canonicalize_scope(def);
 }
 
 /*
@@ -490,102 +489,9 @@ collation_name(Oid collation)
 }
 
 /*
- * ma_parse_scope
- *		Split a scope object into column names and text values.  A scope is
- *		a JSON object of scalars; JSON null means the column IS NULL.
- */
-void
-ma_parse_scope(AssocDef *def)
-{
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			n = 0;
-
-	def->nscope = 0;
-	if (def->scope == NULL)
-		return;
-	if (!JB_ROOT_IS_OBJECT(def->scope) || JB_ROOT_IS_SCALAR(def->scope))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scope must be a JSON object")));
-	def->nscope = JB_ROOT_COUNT(def->scope);
-	def->scopename = palloc0(sizeof(char *) * Max(def->nscope, 1));
-	def->scopevalue = palloc0(sizeof(char *) * Max(def->nscope, 1));
-	def->scopeattnum = palloc0(sizeof(AttrNumber) * Max(def->nscope, 1));
-
-	it = JsonbIteratorInit(&def->scope->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-			def->scopename[n] = pnstrdup(v.val.string.val, v.val.string.len);
-		else if (tok == WJB_VALUE)
-		{
-			switch (v.type)
-			{
-				case jbvNull:
-					def->scopevalue[n] = NULL;
-					break;
-				case jbvString:
-					def->scopevalue[n] = pnstrdup(v.val.string.val,
-												  v.val.string.len);
-					break;
-				case jbvNumeric:
-					def->scopevalue[n] =
-						DatumGetCString(DirectFunctionCall1(numeric_out,
-															NumericGetDatum(v.val.numeric)));
-					break;
-				case jbvBool:
-					def->scopevalue[n] = pstrdup(v.val.boolean ? "true" : "false");
-					break;
-				default:
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("scope value of \"%s\" must be a JSON scalar",
-									def->scopename[n])));
-			}
-			n++;
-		}
-	}
-}
-
-/*
- * check_scope_value
- *		A scope value must be valid input for its column's type; report a
- *		bad one as a malformed scope (22023).
- */
-static void
-check_scope_value(const char *colname, Oid coltype, const char *value)
-{
-	Oid			typinput;
-	Oid			typioparam;
-	MemoryContext cxt = CurrentMemoryContext;
-
-	getTypeInputInfo(coltype, &typinput, &typioparam);
-	PG_TRY();
-	{
-		(void) OidInputFunctionCall(typinput, (char *) value, typioparam, -1);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scope value of \"%s\" is not a valid %s",
-						colname, format_type_be(coltype)),
-				 errdetail("%s", edata->message)));
-	}
-	PG_END_TRY();
-}
-
-/*
  * check_scope_values
- *		Every scope column's type needs an equality operator, and every
- *		value must be valid input for it.
+ *		Every scope column's type needs an equality operator.  (Every value
+ *		must be valid input for it: ma_canonicalize_scope checks that.)
  */
 static void
 check_scope_values(const AssocDef *def)
@@ -599,8 +505,6 @@ check_scope_values(const AssocDef *def)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("scope column \"%s\" has no equality operator",
 							def->scopename[i])));
-		if (def->scopevalue[i] != NULL)
-			check_scope_value(def->scopename[i], coltype, def->scopevalue[i]);
 	}
 }
 
@@ -715,6 +619,7 @@ ma_describe(Association *assoc)
 	assoc->fk_enforced = assoc->ok_fk_enforced &&
 		foreign_key_enforces(def->through, def->keyattnum[MA_FK], def->source,
 							 def->keyattnum[MA_SK]);
+	ma_scope_values(assoc);
 	assoc->skarraytype = get_array_type(assoc->keytype[MA_SK]);
 	assoc->tkarraytype = get_array_type(assoc->keytype[MA_TK]);
 	assoc->fk_eq_opr = equality_operator(assoc->keytype[MA_FK], assoc->keytype[MA_SK]);

@@ -237,13 +237,10 @@ plan_walk(Association *assoc)
 	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
 	walk->scope_eq = palloc0(sizeof(FmgrInfo) * Max(def->nscope, 1));
 	walk->scope_collation = palloc0(sizeof(Oid) * Max(def->nscope, 1));
-	walk->scope_value = palloc0(sizeof(Datum) * Max(def->nscope, 1));
 	for (int i = 0; i < def->nscope; i++)
 	{
 		Oid			coltype;
 		int32		typmod;
-		Oid			typinput;
-		Oid			typioparam;
 		TypeCacheEntry *tc;
 
 		get_atttypetypmodcoll(def->through, def->scopeattnum[i], &coltype,
@@ -255,13 +252,6 @@ plan_walk(Association *assoc)
 			return;
 		}
 		fmgr_info_cxt(get_opcode(tc->eq_opr), &walk->scope_eq[i], assoc->mcxt);
-		if (def->scopevalue[i] != NULL)
-		{
-			getTypeInputInfo(coltype, &typinput, &typioparam);
-			walk->scope_value[i] = OidInputFunctionCall(typinput,
-														def->scopevalue[i],
-														typioparam, typmod);
-		}
 	}
 	MemoryContextSwitchTo(oldcxt);
 	walk->usable = true;
@@ -295,7 +285,7 @@ may_call_walk_functions(const Association *assoc, int nkeys)
 		(nkeys > 1 && !ma_may_execute(walk->ok_proc)))
 		return false;
 	for (int i = 0; i < assoc->def->nscope; i++)
-		if (assoc->def->scopevalue[i] != NULL &&
+		if (!assoc->scope_null[i] &&
 			!ma_may_execute(walk->scope_eq[i].fn_oid))
 			return false;
 	return true;
@@ -316,7 +306,7 @@ scope_matches(const Association *assoc, TupleTableSlot *slot)
 		bool		isnull;
 		Datum		value = slot_getattr(slot, def->scopeattnum[i], &isnull);
 
-		if (def->scopevalue[i] == NULL)
+		if (assoc->scope_null[i])
 		{
 			if (!isnull)
 				return false;
@@ -324,7 +314,7 @@ scope_matches(const Association *assoc, TupleTableSlot *slot)
 		else if (isnull ||
 				 !DatumGetBool(FunctionCall2Coll((FmgrInfo *) &walk->scope_eq[i],
 												 walk->scope_collation[i],
-												 value, walk->scope_value[i])))
+												 value, assoc->scope_value[i])))
 			return false;
 	}
 	return true;
