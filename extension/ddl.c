@@ -132,7 +132,7 @@ resolve_row_or_skip(TriggerData *trigdata)
 						edata->message),
 				 errdetail("The registry row %s was not stored.",
 						   row_text(trigdata->tg_trigtuple, tupdesc)),
-				 errhint("Register the association again with medium_assoc.belongs_to_many().")));
+				 errhint("Drop the reader functions left from it, then register the association again with medium_assoc.belongs_to_many().")));
 		result = NULL;
 	}
 	PG_END_TRY();

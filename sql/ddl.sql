@@ -381,3 +381,33 @@ DROP SCHEMA ddl_elsewhere;
 DROP FUNCTION ddl_writes();
 :view
 SELECT count(*) FROM pg_proc WHERE starts_with(proname, 'ddl_');
+
+--
+-- RENAME COLUMN on an inheritance parent or a partitioned table recurses
+-- to children and partitions, which the command does not name: an
+-- association on a child or partition follows it too, at every level
+--
+CREATE TABLE ddl_inh_u (id int PRIMARY KEY);
+CREATE TABLE ddl_inh_a (id int PRIMARY KEY, title text);
+CREATE TABLE ddl_inh_base (user_id int NOT NULL, article_id int NOT NULL);
+CREATE TABLE ddl_inh_mid () INHERITS (ddl_inh_base);
+CREATE TABLE ddl_inh_leaf (PRIMARY KEY (user_id, article_id)) INHERITS (ddl_inh_mid);
+CREATE TABLE ddl_part (user_id int NOT NULL, article_id int NOT NULL) PARTITION BY LIST (user_id);
+CREATE TABLE ddl_part_1 PARTITION OF ddl_part FOR VALUES IN (1);
+INSERT INTO ddl_inh_u VALUES (1);
+INSERT INTO ddl_inh_a VALUES (1, 'one'), (2, 'two');
+SELECT medium_assoc.belongs_to_many('ddl_inh_u', 'ddl_inh_a', 'ddl_inh_leaf', 'ddl_inh_reads',
+    foreign_key => 'user_id', other_key => 'article_id');
+SELECT medium_assoc.belongs_to_many('ddl_inh_u', 'ddl_inh_a', 'ddl_part_1', 'ddl_part_reads',
+    foreign_key => 'user_id', other_key => 'article_id');
+SELECT medium_assoc.add('ddl_inh_reads', 1, 1), medium_assoc.add('ddl_part_reads', 1, 2);
+ALTER TABLE ddl_inh_base RENAME COLUMN article_id TO art;
+ALTER TABLE ddl_part RENAME COLUMN user_id TO uid;
+SELECT name, foreign_key, other_key FROM medium_assoc.associations
+ WHERE name IN ('ddl_inh_reads', 'ddl_part_reads') ORDER BY name;
+SELECT obj_description('ddl_inh_reads(int)'::regprocedure, 'pg_proc') LIKE '%(user_id, art)' AS comment_follows;
+SELECT title FROM ddl_inh_reads(1);
+SELECT title FROM ddl_part_reads(1);
+SELECT medium_assoc.add('ddl_inh_reads', 1, 2), medium_assoc.count('ddl_part_reads', 1);
+SELECT * FROM ddl_inh_leaf ORDER BY 1, 2;
+SELECT medium_assoc.drop_association('ddl_inh_reads'), medium_assoc.drop_association('ddl_part_reads');

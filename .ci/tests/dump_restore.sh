@@ -10,6 +10,9 @@
 #     columns come before the key columns (pg_dump renumbers attributes, so
 #     attribute numbers stored in the registry must be recomputed on restore),
 #   - key, scope and table names renamed after registration,
+#   - a through table that inherits its key columns, one renamed through
+#     the parent (the rename recurses to the child, which the command does
+#     not name),
 #   - a text-keyed association and through_attrs.
 # It records a canonical result set (the associations view, reader and _batch
 # output, count, has, through rows, reader comments and reader dependencies by
@@ -177,6 +180,19 @@ SELECT medium_assoc.belongs_to_many('"Blog"."Users"', 'public.badges',
     'public.user_badges', 'badges', foreign_key => 'user_id',
     other_key => 'badge_code', target_key => 'code');
 
+-- a through table inheriting its key columns; the other key renamed
+-- through the parent
+CREATE TABLE public.saves_base (
+    user_id    integer NOT NULL,
+    article_id integer NOT NULL
+);
+CREATE TABLE public.saves (
+    PRIMARY KEY (user_id, article_id)
+) INHERITS (public.saves_base);
+SELECT medium_assoc.belongs_to_many('"Blog"."Users"', 'public.articles',
+    'public.saves', 'saves', foreign_key => 'user_id', other_key => 'article_id');
+ALTER TABLE public.saves_base RENAME COLUMN article_id TO "savedArticle";
+
 -- data
 INSERT INTO "Blog"."Users" VALUES (1, 'ada'), (2, 'grace'), (3, 'linus'), (4, 'nobody');
 INSERT INTO public.articles (id, title, body) VALUES
@@ -204,6 +220,7 @@ SELECT medium_assoc.add('articleLabels', 10, ARRAY['db', 'x"y']);
 SELECT medium_assoc.add('articleLabels', 11, 'how-to');
 SELECT medium_assoc.add('badges', 1, ARRAY['first-post', 'ünïcode'], '{"earned":"2024-02-29"}');
 SELECT medium_assoc.add('badges', 2, 'reader');
+SELECT medium_assoc.add('saves', 1, ARRAY[10, 13]);
 EOF
 
 # ---------------------------------------------------------------------------
@@ -269,6 +286,7 @@ SELECT 'taggings', t::text FROM public.taggings t ORDER BY 2;
 SELECT 'collectionItems', t::text FROM public."collectionItems" t ORDER BY 2;
 SELECT 'article_labels', t::text FROM public.article_labels t ORDER BY 2;
 SELECT 'user_badges', t::text FROM public.user_badges t ORDER BY 2;
+SELECT 'saves', t::text FROM public.saves t ORDER BY 2;
 
 \echo == readers called by name
 SELECT * FROM "Blog"."readingList"(1) ORDER BY id;
