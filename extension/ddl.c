@@ -189,7 +189,10 @@ medium_assoc_registry_insert(PG_FUNCTION_ARGS)
  *		repair() RETURNS int: record again, for every association, the
  *		readers' dependencies (and create a missing reader).  pg_upgrade
  *		carries the registry and the readers but not pg_depend rows that no
- *		statement creates; run this once after it.
+ *		statement creates; run this once after it.  Also stores the current
+ *		names of key and scope columns, and scope values registered by 1.0
+ *		in canonical form, resolved under the caller's settings (canonical
+ *		values read the same under any).
  */
 PG_FUNCTION_INFO_V1(medium_assoc_repair);
 Datum
@@ -202,14 +205,20 @@ medium_assoc_repair(PG_FUNCTION_ARGS)
 	/* names kept current by attribute number first (see on_ddl_end) */
 	refresh_association_names((Datum) 0);
 	defs = ma_registry_all();
-	ma_become_registry_owner(&saved);
+	/* scope values stored before they were kept in canonical form */
 	foreach(lc, defs)
 	{
 		AssocDef   *def = (AssocDef *) lfirst(lc);
+		Jsonb	   *scope = def->scope;
 
 		ma_resolve_attnums(def);
-		ma_ensure_objects(def);
+		ma_canonicalize_scope(def);
+		if (def->scope != scope)
+			ma_registry_set_scope(def);
 	}
+	ma_become_registry_owner(&saved);
+	foreach(lc, defs)
+		ma_ensure_objects((AssocDef *) lfirst(lc));
 	ma_restore_user(&saved);
 	ma_registry_changed();
 	PG_RETURN_INT32(list_length(defs));

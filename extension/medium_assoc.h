@@ -187,6 +187,7 @@ extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
 extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
 extern bool ma_registry_inserting(void);
+extern void ma_registry_set_scope(const AssocDef *def);
 extern void ma_registry_delete(const AssocDef *def);
 extern void ma_registry_changed(void);
 extern void ma_become_registry_owner(RegistryUser *saved);

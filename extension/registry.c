@@ -463,6 +463,31 @@ ma_registry_insert(const AssocDef *def)
 }
 
 /*
+ * ma_registry_set_scope
+ *		Store a definition's scope (in canonical form) in its row.
+ */
+void
+ma_registry_set_scope(const AssocDef *def)
+{
+	RegistryUser saved;
+	Oid			argtypes[2] = {TEXTOID, JSONBOID};
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(def->name);
+	values[1] = JsonbPGetDatum(def->scope);
+	ma_become_registry_owner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("UPDATE medium_assoc.registry SET scope = $2"
+							  " WHERE name OPERATOR(pg_catalog.=) $1::pg_catalog.name",
+							  2, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update the association registry");
+	SPI_finish();
+	ma_restore_user(&saved);
+	ma_registry_changed();
+}
+
+/*
  * ma_registry_inserting
  *		Is the row being inserted into the registry a registration's (as
  *		opposed to one pg_restore loads)?

@@ -99,6 +99,20 @@ SELECT medium_assoc.belongs_to_many('sv_u', 'sv_a', 'sv_rl', 'sv_bad',
     scope => '{"kind": "sv_no_such_table"}');
 SELECT count(*) FROM medium_assoc.associations WHERE name = 'sv_bad';
 
+
+-- a registry row of 1.0 holds the value as it was given; repair() resolves
+-- it, under the caller's settings, into the canonical form
+SELECT medium_assoc.belongs_to_many('sv_u', 'sv_a', 'sv_rl', 'sv_legacy',
+    foreign_key => 'user_id', other_key => 'article_id',
+    scope => '{"saved": "2024-04-03", "kind": null}');
+UPDATE medium_assoc.registry SET scope = '{"saved": "03/04/2024", "kind": null}'
+ WHERE name = 'sv_legacy';
+SET DateStyle = 'ISO, DMY';
+SELECT medium_assoc.repair() > 0 AS repaired;
+RESET DateStyle;
+SELECT scope FROM medium_assoc.associations WHERE name = 'sv_legacy';
+SELECT medium_assoc.drop_association('sv_legacy');
+
 SELECT medium_assoc.drop_association(a) FROM unnest(ARRAY['sv_kind', 'sv_saved', 'sv_at']) a;
 DROP OWNED BY regress_sv_user;
 DROP ROLE regress_sv_user;
