@@ -14,6 +14,8 @@
  *	  walk.c      walking links with index scans, the readers' fast path
  *	  mutate.c    add, remove, set, has, count
  *	  keyvalue.c  turning "any" arguments into key values
+ *	  scope.c     scope values: resolved once, kept in canonical form
+ *	  access.c    privilege checks the statements would make
  *	  register.c  belongs_to_many and drop_association
  *	  ddl.c       triggers that follow DDL and restores
  *
@@ -31,7 +33,7 @@ void		_PG_init(void);
 
 /*
  * _PG_init
- *		Register the cache invalidation callback.
+ *		Register the cache invalidation callbacks.
  */
 void
 _PG_init(void)

@@ -7,13 +7,18 @@
  * row of a LATERAL join.  Running a prepared statement costs an executor
  * start-up per call, more than the work itself for a handful of links.
  * So when the caller holds SELECT on both tables, no row-level security
- * applies to them, and the tables have the indexes a join would use, the
- * links are walked directly: an index scan of the through table on the
- * foreign key, filtered by the scope, and for each link a probe of the
- * target key's unique index, all under the query's snapshot.  Otherwise
+ * applies to them, the caller may execute the equality functions the walk
+ * calls, and the tables have the indexes a join would use, the links are
+ * walked directly: an index scan of the through table on the foreign key,
+ * filtered by the scope, and for each link a probe of the target key's
+ * unique index, all under the query's snapshot.  Every link's target is
+ * probed, as the statement's join does: a visible link does not imply a
+ * visible target, whatever foreign key there is (inside a cascade, under
+ * DISABLE TRIGGER or session_replication_role = replica).  Otherwise
  * (column privileges, RLS, partitioned or inherited tables, missing index)
- * the caller
- * falls back to the prepared statement, which gives identical results.
+ * the caller falls back to the prepared statement, which gives identical
+ * results.  USAGE on the tables' schemas is checked by the callers, on
+ * either path (access.c).
  *
  *-------------------------------------------------------------------------
  */
