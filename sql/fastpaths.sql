@@ -200,3 +200,5 @@ DROP TABLE fp_mem;
 DROP SCHEMA fp_hidden CASCADE;
 DROP OWNED BY regress_fp_user;
 DROP ROLE regress_fp_user;
+SELECT medium_assoc.drop_association('fp_reads'), medium_assoc.drop_association('fp_coll');
+SELECT count(*) FROM medium_assoc.associations WHERE starts_with(name, 'fp_');
