@@ -118,7 +118,6 @@ typedef struct Association
 	bool		valid;			/* false once an invalidation hit it */
 	MemoryContext mcxt;			/* holds everything below */
 	AssocDef   *def;
-	Oid			reader;			/* the reader function, locked by users */
 	Oid			keytype[MA_NKEYS];	/* column types of the four keys */
 	Oid			skarraytype;	/* array type of the source key */
 	Oid			tkarraytype;	/* array type of the target key */

@@ -22,11 +22,13 @@
 
 #include "medium_assoc.h"
 
-
 static void require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 static char *name_arg(FunctionCallInfo fcinfo, int argno);
 static void check_may_register(const AssocDef *def);
 static void check_name_free(const AssocDef *def);
+static void require_owner_to_drop(const AssocDef *def);
+static bool same_tables(const AssocDef *a, const AssocDef *b);
+static AssocDef *lock_association_to_drop(const char *name);
 
 static void
 require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
@@ -215,36 +217,35 @@ same_tables(const AssocDef *a, const AssocDef *b)
  *		held: while we waited, the association may have been dropped and
  *		another registered under its name by someone else.
  *
- *		The locks, in this order: ACCESS SHARE on the through table, which
- *		keeps it from being dropped meanwhile and needs no more than the
- *		REFERENCES privilege that registering took; ACCESS EXCLUSIVE on the
- *		reader function, which every reader and helper call locks in ACCESS
- *		SHARE mode, so that the drop waits for the transactions using the
- *		association (not for those merely using its tables), and before
- *		the registry's lock, so that they may register or drop others
- *		meanwhile; then the registry's lock, which keeps registrations and
- *		drops from running concurrently, so that what is checked is what
- *		is deleted.
+ *		In this order: ACCESS SHARE on the through table, which keeps it
+ *		from being dropped meanwhile and needs no more than the REFERENCES
+ *		privilege that registering took; then a wait, without a lock, for
+ *		the transactions that hold a lock on the through table (every
+ *		reader and helper call takes one), as CREATE INDEX CONCURRENTLY
+ *		waits: the drop waits for the transactions using the tables, and
+ *		none of them, nor any that starts, waits for the drop; then the
+ *		registry's lock, which keeps registrations and drops from running
+ *		concurrently, so that what is checked is what is deleted.  (Taken
+ *		last, so that a transaction the drop waits for may still register
+ *		or drop another association.)
  */
 static AssocDef *
-lock_association_to_drop(const char *name, Oid *reader)
+lock_association_to_drop(const char *name)
 {
 	AssocDef   *def = ma_registry_fetch(name, false);
 
 	for (;;)
 	{
 		AssocDef   *now;
+		LOCKTAG		tag;
 
 		require_owner_to_drop(def);
 		LockRelationOid(def->through, AccessShareLock);
-		*reader = ma_find_function(name, MA_READER_SYMBOL);
-		if (OidIsValid(*reader))
-			LockDatabaseObject(ProcedureRelationId, *reader, 0,
-							   AccessExclusiveLock);
+		SET_LOCKTAG_RELATION(tag, MyDatabaseId, def->through);
+		WaitForLockers(tag, AccessExclusiveLock, false);
 		LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
 		now = ma_registry_fetch(name, false);
-		if (same_tables(def, now) &&
-			*reader == ma_find_function(name, MA_READER_SYMBOL))
+		if (same_tables(def, now))
 		{
 			require_owner_to_drop(now);
 			return now;
@@ -256,8 +257,8 @@ lock_association_to_drop(const char *name, Oid *reader)
 /*
  * medium_assoc_drop_association
  *		drop_association(association) RETURNS void: remove the registration
- *		and the readers.  Waits for the transactions that used the
- *		association (see lock_association_to_drop).
+ *		and the readers.  Waits for the transactions that used its through
+ *		table, blocking none (see lock_association_to_drop).
  */
 PG_FUNCTION_INFO_V1(medium_assoc_drop_association);
 Datum
@@ -267,10 +268,10 @@ medium_assoc_drop_association(PG_FUNCTION_ARGS)
 	Oid			reader;
 
 	require_arg(fcinfo, 0, "association");
-	def = lock_association_to_drop(text_to_cstring(PG_GETARG_TEXT_PP(0)),
-								   &reader);
+	def = lock_association_to_drop(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 
 	ma_registry_delete(def);
+	reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	if (OidIsValid(reader))
 	{
 		ObjectAddress addr;

@@ -10,7 +10,7 @@
  * each backend's callback turns into a flush of its cache.  A relcache
  * invalidation of one of an association's tables (DDL, a trigger disabled,
  * an index added) marks it for reload, and so does any change to pg_proc
- * (its reader, or a function it calls directly, replaced or dropped).  Plans are
+ * (a function it calls directly replaced or dropped, say).  Plans are
  * prepared once per backend and association, kept with SPI_keepplan, and
  * rebuilt from fresh catalog names when plancache reports them invalid
  * (a rename, say), as the foreign-key triggers do.
@@ -65,7 +65,6 @@ static uint64 cache_generation = 0;
 
 static void relcache_callback(Datum arg, Oid relid);
 static void function_callback(Datum arg, int cacheid, uint32 hashvalue);
-static void lock_reader(const Association *assoc);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
 static void free_retired(XactEvent event, void *arg);
@@ -167,7 +166,7 @@ relcache_callback(Datum arg, Oid relid)
  * function_callback
  *		A function changed (replaced, dropped, its EXECUTE privilege): the
  *		functions a cached association calls directly (equality of scope
- *		columns) and its reader's OID are looked up again.
+ *		columns) are looked up again.
  */
 static void
 function_callback(Datum arg, int cacheid, uint32 hashvalue)
@@ -575,20 +574,6 @@ release_entry(CacheSlot *slot)
 }
 
 /*
- * lock_reader
- *		Take ACCESS SHARE on the association's reader function, for the
- *		transaction: drop_association locks it exclusively, and so waits
- *		for the transactions that use the association.
- */
-static void
-lock_reader(const Association *assoc)
-{
-	if (OidIsValid(assoc->reader))
-		LockDatabaseObject(ProcedureRelationId, assoc->reader, 0,
-						   AccessShareLock);
-}
-
-/*
  * build_association
  *		Read an association from the registry and describe it, in mcxt.
  */
@@ -602,11 +587,8 @@ build_association(const char *name, MemoryContext mcxt)
 	assoc->def = ma_registry_fetch(name, false);
 	LockRelationOid(assoc->def->through, AccessShareLock);
 	LockRelationOid(assoc->def->target, AccessShareLock);
-	assoc->reader = ma_find_function(name, MA_READER_SYMBOL);
-	lock_reader(assoc);
 	/* the definition may have changed while we waited for the locks */
 	assoc->def = ma_registry_fetch(name, false);
-	assoc->reader = ma_find_function(name, MA_READER_SYMBOL);
 	if (get_rel_relkind(assoc->def->through) == '\0' ||
 		get_rel_relkind(assoc->def->target) == '\0')
 		ereport(ERROR,
@@ -671,15 +653,14 @@ ma_lookup(const char *name)
 	if (slot != NULL && slot->assoc->valid)
 	{
 		/*
-		 * Lock the tables, and the reader (which drop_association locks
-		 * exclusively), before using what was cached about them: a drop
+		 * Lock the tables before using what was cached about them: a drop
 		 * that committed while we waited is then seen, and the entry is
-		 * reloaded (and found gone) below.
+		 * reloaded (and found gone) below.  (drop_association waits for
+		 * these locks' holders.)
 		 */
 		assoc = slot->assoc;
 		LockRelationOid(assoc->def->through, AccessShareLock);
 		LockRelationOid(assoc->def->target, AccessShareLock);
-		lock_reader(assoc);
 		if (assoc->valid && !cache_stale)
 			return assoc;
 		ensure_cache();

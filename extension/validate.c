@@ -36,6 +36,11 @@ static const char *const key_argname[MA_NKEYS] = {
 };
 
 static void check_alias(const char *name);
+static AttrNumber single_column_fk_target(Oid through, AttrNumber col,
+										  Oid referenced);
+static void key_from_columns_foreign_key(AssocDef *def, int fk, int key);
+static void check_foreign_key_agrees(const AssocDef *def, int fk, int key);
+static void keys_from_only_foreign_key(AssocDef *def, int fk, int key);
 static bool triggers_fire(Oid conoid);
 static bool column_writable(Oid relid, AttrNumber attnum);
 static void check_table(Oid relid, const char *argname);
@@ -67,6 +72,13 @@ ma_validate_definition(AssocDef *def)
 	check_table(def->target, "target");
 	check_table(def->through, "through");
 
+	key_from_columns_foreign_key(def, MA_FK, MA_SK);
+	key_from_columns_foreign_key(def, MA_OK, MA_TK);
+	if (def->source != def->target)
+	{
+		keys_from_only_foreign_key(def, MA_FK, MA_SK);
+		keys_from_only_foreign_key(def, MA_OK, MA_TK);
+	}
 	def->keyattnum[MA_SK] = resolve_unique_key(def->source,
 											   def->keyname[MA_SK],
 											   "source_key");
@@ -124,6 +136,8 @@ ma_validate_definition(AssocDef *def)
 
 	check_comparable(def, MA_FK, MA_SK);
 	check_comparable(def, MA_OK, MA_TK);
+	check_foreign_key_agrees(def, MA_FK, MA_SK);
+	check_foreign_key_agrees(def, MA_OK, MA_TK);
 
 	ma_parse_scope(def);
 	for (int i = 0; i < def->nscope; i++)
@@ -144,6 +158,149 @@ ma_validate_definition(AssocDef *def)
 	}
 	check_scope_values(def);
 	ma_canonicalize_scope(def);
+}
+
+/*
+ * single_column_fk_target
+ *		The column of referenced that through.col references through a
+ *		single-column foreign key; InvalidAttrNumber if it has none, or
+ *		foreign keys to several columns of referenced.
+ */
+static AttrNumber
+single_column_fk_target(Oid through, AttrNumber col, Oid referenced)
+{
+	Relation	rel = table_open(through, AccessShareLock);
+	List	   *fkeys = RelationGetFKeyList(rel);
+	AttrNumber	found = InvalidAttrNumber;
+	ListCell   *lc;
+
+	foreach(lc, fkeys)
+	{
+		ForeignKeyCacheInfo *fk = (ForeignKeyCacheInfo *) lfirst(lc);
+
+		if (fk->confrelid != referenced || fk->nkeys != 1 ||
+			fk->conkey[0] != col)
+			continue;
+		if (AttributeNumberIsValid(found) && found != fk->confkey[0])
+		{
+			found = InvalidAttrNumber;
+			break;
+		}
+		found = fk->confkey[0];
+	}
+	table_close(rel, NoLock);
+	return found;
+}
+
+/*
+ * key_from_columns_foreign_key
+ *		A through column named (foreign_key or other_key, fk) without the
+ *		key it points at (key): the column's own foreign key names the key,
+ *		as Sequelize's sourceKey/targetKey default to what the foreign key
+ *		references.
+ */
+static void
+key_from_columns_foreign_key(AssocDef *def, int fk, int key)
+{
+	Oid			rel = (key == MA_SK) ? def->source : def->target;
+	AttrNumber	col;
+	AttrNumber	refcol;
+
+	if (def->keyname[fk] == NULL || def->keyname[key] != NULL)
+		return;
+	col = column_attnum(def->through, def->keyname[fk]);
+	refcol = single_column_fk_target(def->through, col, rel);
+	if (AttributeNumberIsValid(refcol))
+		def->keyname[key] = get_attname(rel, refcol, false);
+}
+
+/*
+ * keys_from_only_foreign_key
+ *		Neither a through column (fk) nor the key it points at (key) named,
+ *		and no foreign key of the through table references the key's
+ *		table's primary key: if exactly one single-column foreign key
+ *		references that table, it names both.
+ */
+static void
+keys_from_only_foreign_key(AssocDef *def, int fk, int key)
+{
+	Oid			rel = (key == MA_SK) ? def->source : def->target;
+	Relation	through;
+	Relation	referenced;
+	Oid			pk;
+	AttrNumber	pkcol = InvalidAttrNumber;
+	AttrNumber	col = InvalidAttrNumber;
+	AttrNumber	refcol = InvalidAttrNumber;
+	int			nfound = 0;
+	ListCell   *lc;
+
+	if (def->keyname[fk] != NULL || def->keyname[key] != NULL)
+		return;
+	referenced = table_open(rel, AccessShareLock);
+	pk = RelationGetPrimaryKeyIndex(referenced);
+	table_close(referenced, NoLock);
+	if (OidIsValid(pk))
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
+
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_index index = (Form_pg_index) GETSTRUCT(tup);
+
+			if (index->indnkeyatts == 1)
+				pkcol = index->indkey.values[0];
+			ReleaseSysCache(tup);
+		}
+	}
+
+	through = table_open(def->through, AccessShareLock);
+	foreach(lc, RelationGetFKeyList(through))
+	{
+		ForeignKeyCacheInfo *fkey = (ForeignKeyCacheInfo *) lfirst(lc);
+
+		if (fkey->confrelid != rel || fkey->nkeys != 1)
+			continue;
+		if (fkey->confkey[0] == pkcol)
+		{
+			nfound = 0;			/* the usual inference applies */
+			break;
+		}
+		if (nfound == 0 || fkey->conkey[0] != col || fkey->confkey[0] != refcol)
+			nfound++;
+		col = fkey->conkey[0];
+		refcol = fkey->confkey[0];
+	}
+	table_close(through, NoLock);
+	if (nfound != 1)
+		return;
+	def->keyname[fk] = get_attname(def->through, col, false);
+	def->keyname[key] = get_attname(rel, refcol, false);
+}
+
+/*
+ * check_foreign_key_agrees
+ *		A through column with a foreign key to the key's table must point
+ *		at the association's key: otherwise no link could be written (the
+ *		foreign key checks another column) and none read.
+ */
+static void
+check_foreign_key_agrees(const AssocDef *def, int fk, int key)
+{
+	Oid			rel = (key == MA_SK) ? def->source : def->target;
+	AttrNumber	refcol = single_column_fk_target(def->through,
+												 def->keyattnum[fk], rel);
+
+	if (AttributeNumberIsValid(refcol) && refcol != def->keyattnum[key])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("%s \"%s\" references column \"%s\" of %s, not %s \"%s\"",
+						key_argname[fk], get_attname(def->through, def->keyattnum[fk], false),
+						get_attname(rel, refcol, false), ma_relation_name(rel),
+						key_argname[key], get_attname(rel, def->keyattnum[key], false)),
+				 errdetail("Its foreign key would refuse every link the association writes."),
+				 errhint("Pass %s => '%s', or leave %s out to use what the foreign key references.",
+						 key_argname[key], get_attname(rel, refcol, false),
+						 key_argname[key])));
 }
 
 /*
@@ -345,6 +502,8 @@ infer_foreign_key(Oid through, Oid referenced, AttrNumber refattnum,
 	Relation	rel = table_open(through, AccessShareLock);
 	List	   *fkeys = RelationGetFKeyList(rel);
 	AttrNumber	found = InvalidAttrNumber;
+	AttrNumber	other_column = InvalidAttrNumber;
+	AttrNumber	other_referenced = InvalidAttrNumber;
 	int			nfound = 0;
 	ListCell   *lc;
 
@@ -353,14 +512,32 @@ infer_foreign_key(Oid through, Oid referenced, AttrNumber refattnum,
 		ForeignKeyCacheInfo *fk = (ForeignKeyCacheInfo *) lfirst(lc);
 
 		if (fk->confrelid != referenced || fk->nkeys != 1 ||
-			fk->confkey[0] != refattnum || fk->conkey[0] == exclude)
+			fk->conkey[0] == exclude)
 			continue;
+		if (fk->confkey[0] != refattnum)
+		{
+			other_column = fk->conkey[0];
+			other_referenced = fk->confkey[0];
+			continue;
+		}
 		if (nfound == 0 || fk->conkey[0] != found)
 			nfound++;
 		found = fk->conkey[0];
 	}
 	table_close(rel, NoLock);
 
+	if (nfound == 0 && AttributeNumberIsValid(other_column))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("cannot infer %s: no foreign key of table \"%s\" references column \"%s\" of \"%s\"",
+						argname, ma_relation_name(through),
+						get_attname(referenced, refattnum, false),
+						ma_relation_name(referenced)),
+				 errdetail("Column \"%s\" references column \"%s\" instead.",
+						   get_attname(through, other_column, false),
+						   get_attname(referenced, other_referenced, false)),
+				 errhint("Leave the key of \"%s\" out, or pass %s.",
+						 ma_relation_name(referenced), argname)));
 	if (nfound == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FOREIGN_KEY),

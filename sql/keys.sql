@@ -88,11 +88,19 @@ INSERT INTO keys_posts VALUES (10, 'sql-is-not-dead', 'Why SQL is not dead'),
     (20, 'joins-cats', 'Joins, explained with cats'),
     (30, 'a,b "c"', 'Odd slug'),
     (40, '{braces}', 'Braces');
--- the foreign keys reference handle and slug, not the primary keys
+-- the foreign keys reference handle and slug, not the primary keys: they
+-- name the keys, whether nothing is given, only one key, or the columns
 SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites',
     'keys_favs');
+SELECT source_key, target_key FROM medium_assoc.associations WHERE name = 'keys_favs';
+SELECT medium_assoc.drop_association('keys_favs');
 SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites',
     'keys_favs', source_key => 'handle');
+SELECT medium_assoc.drop_association('keys_favs');
+SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites',
+    'keys_favs', foreign_key => 'user_handle', other_key => 'post_slug');
+SELECT source_key, target_key FROM medium_assoc.associations WHERE name = 'keys_favs';
+SELECT medium_assoc.drop_association('keys_favs');
 -- a key must be unique on its own
 SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites',
     'keys_favs', source_key => 'bio', target_key => 'slug',
@@ -102,7 +110,8 @@ SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites'
     foreign_key => 'user_handle', other_key => 'post_slug');
 -- integer and text keys cannot be compared
 SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites',
-    'keys_favs', foreign_key => 'user_handle', other_key => 'post_slug');
+    'keys_favs', foreign_key => 'user_handle', other_key => 'post_slug',
+    source_key => 'id');
 SELECT count(*) FROM medium_assoc.associations WHERE name = 'keys_favs';
 SELECT medium_assoc.belongs_to_many('keys_users', 'keys_posts', 'keys_favorites',
     'keys_favs', source_key => 'handle', target_key => 'slug');
