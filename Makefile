@@ -17,7 +17,8 @@ OBJS = \
 	extension/register.o \
 	extension/ddl.o \
 	extension/access.o \
-	extension/scope.o
+	extension/scope.o \
+	extension/statement.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

@@ -16,6 +16,7 @@
  *	  keyvalue.c  turning "any" arguments into key values
  *	  scope.c     scope values: resolved once, kept in canonical form
  *	  access.c    privilege checks the statements would make
+ *	  statement.c errors raised inside the statements, as users see them
  *	  register.c  belongs_to_many and drop_association
  *	  ddl.c       triggers that follow DDL and restores
  *

@@ -229,6 +229,11 @@ extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
 extern char *ma_relation_name(Oid relid);
 
+/* statement.c */
+extern void ma_rethrow_in_context(MemoryContext cxt, const Association *assoc,
+								  AssocQuery query, Oid helper,
+								  SPIPlanPtr plan) pg_attribute_noreturn();
+
 /* reader.c */
 extern void ma_init_result(FunctionCallInfo fcinfo, TupleDesc *desc);
 

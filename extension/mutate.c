@@ -54,6 +54,7 @@ typedef struct LinkCall
 	int			ntargets;
 	bool		has_null_target;
 	List	   *attrcols;		/* through_attrs columns */
+	Oid			helper;			/* the helper function called */
 } LinkCall;
 
 static void prepare_call(FunctionCallInfo fcinfo, LinkCall *call,
@@ -64,7 +65,9 @@ static void lock_hash(Oid through, uint32 hash);
 static int	uint32_cmp(const void *a, const void *b);
 static void lock_links(const LinkCall *call, bool with_targets,
 					   bool with_others);
-static uint64 run_write(SPIPlanPtr plan, LinkCall *call, int expected);
+static uint64 run_write(LinkCall *call, AssocQuery query, List *attrs,
+						int expected);
+static void run_read(LinkCall *call, AssocQuery query);
 static void check_links_possible(LinkCall *call);
 static bool links_checked_by_foreign_keys(const LinkCall *call);
 static bool check_links_before(LinkCall *call);
@@ -124,6 +127,7 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 			 bool with_attrs, int names)
 {
 	memset(call, 0, sizeof(LinkCall));
+	call->helper = fcinfo->flinfo->fn_oid;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -260,8 +264,7 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 	/* set: the links it will remove too, now that no same-source writer runs */
 	if (with_others)
 	{
-		run_write(ma_get_plan(assoc, AQ_OTHERS, NIL), (LinkCall *) call,
-				  SPI_OK_SELECT);
+		run_write((LinkCall *) call, AQ_OTHERS, NIL, SPI_OK_SELECT);
 		nothers = (int) SPI_processed;
 	}
 	buckets = palloc(sizeof(uint32) * (ntargets + nothers + 1));
@@ -292,16 +295,19 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 
 /*
  * run_write
- *		Run one statement of a writer.  Under a transaction snapshot, see
- *		the latest committed links and cross-check against the transaction
- *		snapshot, as ri_triggers.c does.
+ *		Run one statement of a writer (of kind query, for the through_attrs
+ *		columns attrs).  Under a transaction snapshot, see the latest
+ *		committed links and cross-check against the transaction snapshot,
+ *		as ri_triggers.c does.
  */
 static uint64
-run_write(SPIPlanPtr plan, LinkCall *call, int expected)
+run_write(LinkCall *call, AssocQuery query, List *attrs, int expected)
 {
+	SPIPlanPtr	plan = ma_get_plan(call->assoc, query, attrs);
 	Snapshot	test_snapshot = InvalidSnapshot;
 	Snapshot	crosscheck_snapshot = InvalidSnapshot;
-	int			rc;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc = 0;
 
 	if (IsolationUsesXactSnapshot())
 	{
@@ -309,12 +315,46 @@ run_write(SPIPlanPtr plan, LinkCall *call, int expected)
 		test_snapshot = GetLatestSnapshot();
 		crosscheck_snapshot = GetTransactionSnapshot();
 	}
-	rc = SPI_execute_snapshot(plan, call->values, call->nulls, test_snapshot,
-							  crosscheck_snapshot, false, true, 0);
+	PG_TRY();
+	{
+		rc = SPI_execute_snapshot(plan, call->values, call->nulls,
+								  test_snapshot, crosscheck_snapshot, false,
+								  true, 0);
+	}
+	PG_CATCH();
+	{
+		ma_rethrow_in_context(cxt, call->assoc, query, call->helper, plan);
+	}
+	PG_END_TRY();
 	if (rc != expected)
 		elog(ERROR, "statement of association \"%s\" failed: %s",
 			 NameStr(call->assoc->name), SPI_result_code_string(rc));
 	return SPI_processed;
+}
+
+/*
+ * run_read
+ *		Run one read-only statement of has() or count(): one row.
+ */
+static void
+run_read(LinkCall *call, AssocQuery query)
+{
+	SPIPlanPtr	plan = ma_get_plan(call->assoc, query, NIL);
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc = 0;
+
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(plan, call->values, call->nulls, true, 1);
+	}
+	PG_CATCH();
+	{
+		ma_rethrow_in_context(cxt, call->assoc, query, call->helper, plan);
+	}
+	PG_END_TRY();
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "statement of association \"%s\" failed: %s",
+			 NameStr(call->assoc->name), SPI_result_code_string(rc));
 }
 
 /*
@@ -352,7 +392,7 @@ check_links_possible(LinkCall *call)
 	bool		isnull;
 	Datum		missing;
 
-	run_write(ma_get_plan(assoc, AQ_CHECK, NIL), call, SPI_OK_SELECT);
+	run_write(call, AQ_CHECK, NIL, SPI_OK_SELECT);
 	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 									SPI_tuptable->tupdesc, 1, &isnull)))
 		ereport(ERROR,
@@ -414,16 +454,13 @@ add_links(LinkCall *call)
 	uint64		added;
 
 	if (call->attrcols != NIL)
-		run_write(ma_get_plan(call->assoc, AQ_UPDATE, call->attrcols), call,
-				  SPI_OK_UPDATE);
+		run_write(call, AQ_UPDATE, call->attrcols, SPI_OK_UPDATE);
 	if (call->ntargets != 1)
-		return run_write(ma_get_plan(call->assoc, AQ_INSERT, call->attrcols),
-						 call, SPI_OK_INSERT);
+		return run_write(call, AQ_INSERT, call->attrcols, SPI_OK_INSERT);
 
 	/* one target, the common case: a statement without unnest */
 	call->values[1] = single_target(call);
-	added = run_write(ma_get_plan(call->assoc, AQ_INSERT_ONE, call->attrcols),
-					  call, SPI_OK_INSERT);
+	added = run_write(call, AQ_INSERT_ONE, call->attrcols, SPI_OK_INSERT);
 	call->values[1] = targets;
 	return added;
 }
@@ -472,8 +509,7 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, false);
-	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE, NIL), &call,
-						SPI_OK_DELETE);
+	removed = run_write(&call, AQ_DELETE, NIL, SPI_OK_DELETE);
 	SPI_finish();
 	PG_RETURN_INT64((int64) removed);
 }
@@ -503,8 +539,7 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, true);
 	by_foreign_keys = check_links_before(&call);
-	removed = run_write(ma_get_plan(call.assoc, AQ_DELETE_OTHERS, NIL), &call,
-						SPI_OK_DELETE);
+	removed = run_write(&call, AQ_DELETE_OTHERS, NIL, SPI_OK_DELETE);
 	if (call.ntargets > 0)
 		added = add_links(&call);
 	check_links_after(&call, by_foreign_keys, added);
@@ -546,10 +581,7 @@ medium_assoc_has(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_plan(ma_get_plan(call.assoc, query, NIL), call.values,
-						 call.nulls, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "has() of association \"%s\" failed",
-			 NameStr(call.assoc->name));
+	run_read(&call, query);
 	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
@@ -575,10 +607,7 @@ medium_assoc_count(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_plan(ma_get_plan(call.assoc, AQ_COUNT, NIL), call.values,
-						 call.nulls, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "count() of association \"%s\" failed",
-			 NameStr(call.assoc->name));
+	run_read(&call, AQ_COUNT);
 	result = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										 SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();

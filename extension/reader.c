@@ -276,6 +276,8 @@ read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
 	DestReceiver *dest;
 	SPIExecuteOptions options;
 	SPIPlanPtr	plan;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc = 0;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -293,7 +295,17 @@ read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
 	options.params = params;
 	options.read_only = true;
 	options.dest = dest;
-	if (SPI_execute_plan_extended(plan, &options) != SPI_OK_SELECT)
+	PG_TRY();
+	{
+		rc = SPI_execute_plan_extended(plan, &options);
+	}
+	PG_CATCH();
+	{
+		ma_rethrow_in_context(cxt, assoc, batch ? AQ_BATCH : AQ_READ,
+							  fcinfo->flinfo->fn_oid, plan);
+	}
+	PG_END_TRY();
+	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "reader of association \"%s\" failed",
 			 NameStr(assoc->name));
 
