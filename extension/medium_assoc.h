@@ -244,7 +244,7 @@ typedef struct LinkWalk LinkWalk;
 extern LinkWalk *ma_walk_open(Association *assoc);
 extern Snapshot ma_walk_snapshot(const LinkWalk *walk);
 extern void ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit,
-						void *arg);
+						void *arg, bool need_row);
 extern void ma_walk_close(LinkWalk *walk);
 extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);

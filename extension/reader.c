@@ -332,7 +332,8 @@ medium_assoc_reader(PG_FUNCTION_ARGS)
 		result.cache = cache;
 		result.tupstore = rsinfo->setResult;
 		result.tupdesc = rsinfo->setDesc;
-		ma_walk_run(cache->walk, PG_GETARG_DATUM(0), put_target_row, &result);
+		ma_walk_run(cache->walk, PG_GETARG_DATUM(0), put_target_row, &result,
+					true);
 	}
 	else
 		read_with_statement(fcinfo, cache->assoc, false);

@@ -62,6 +62,7 @@ static LinkWalk *open_walk(Association *assoc, int nkeys);
 static Oid	column_collation(Oid relid, AttrNumber attnum);
 static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
+static bool probe_target(LinkWalk *walk, Datum other, bool need_row);
 static bool may_call_walk_functions(const Association *assoc, int nkeys);
 static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
 
@@ -341,6 +342,7 @@ struct LinkWalk
 	IndexScanDesc rows;
 	bool		index_only;		/* read ok from the through index */
 	Buffer		vmbuffer;		/* visibility map page, when index_only */
+	Buffer		target_vmbuffer;	/* visibility map page of the target */
 };
 
 /*
@@ -400,6 +402,7 @@ open_walk(Association *assoc, int nkeys)
 	walk->index_only = plan->ok_index_att > 0;
 	walk->links->xs_want_itup = walk->index_only;
 	walk->vmbuffer = InvalidBuffer;
+	walk->target_vmbuffer = InvalidBuffer;
 	return walk;
 }
 
@@ -466,15 +469,56 @@ next_link(LinkWalk *walk, Datum *other)
 }
 
 /*
+ * probe_target
+ *		Is there a target row, visible to the walk's snapshot, whose key is
+ *		other?  With need_row, it is fetched into walk->row; without, the
+ *		heap is not read where the visibility map shows the row's page all
+ *		visible, as an index-only scan does.
+ */
+static bool
+probe_target(LinkWalk *walk, Datum other, bool need_row)
+{
+	AssocWalk  *plan = &walk->assoc->walk;
+	ScanKeyData key;
+
+	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber,
+						   plan->tk_subtype, plan->tk_collation,
+						   plan->tk_proc, other);
+	index_rescan(walk->rows, &key, 1, NULL, 0);
+	if (need_row)
+		return index_getnext_slot(walk->rows, ForwardScanDirection, walk->row);
+
+	for (;;)
+	{
+		ItemPointer tid = index_getnext_tid(walk->rows, ForwardScanDirection);
+		BlockNumber block;
+
+		if (tid == NULL)
+			return false;
+		block = ItemPointerGetBlockNumber(tid);
+		if (VM_ALL_VISIBLE(walk->target, block, &walk->target_vmbuffer))
+		{
+			/* as in IndexOnlyNext: no heap access, so lock the page */
+			PredicateLockPage(walk->target, block, walk->snapshot);
+			return true;
+		}
+		if (index_fetch_heap(walk->rows, walk->row))
+			return true;
+	}
+}
+
+/*
  * ma_walk_run
- *		Call visit for the target row of each link of source that the
- *		caller can see.  Every link's target is probed, as the join in the
- *		statement does: a foreign key does not make a visible link imply a
- *		visible target (inside a cascade, under DISABLE TRIGGER or
- *		session_replication_role = replica).
+ *		Call visit for each link of source whose target row the caller can
+ *		see, with that row when need_row (NULL otherwise).  Every link's
+ *		target is probed, as the join in the statement does: a foreign key
+ *		does not make a visible link imply a visible target (inside a
+ *		cascade, after DISABLE TRIGGER or session_replication_role =
+ *		replica).
  */
 void
-ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
+ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
+			bool need_row)
 {
 	AssocWalk  *plan = &walk->assoc->walk;
 	ScanKeyData key;
@@ -488,12 +532,8 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg)
 	while (next_link(walk, &other))
 	{
 		CHECK_FOR_INTERRUPTS();
-		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber,
-							   plan->tk_subtype, plan->tk_collation,
-							   plan->tk_proc, other);
-		index_rescan(walk->rows, &key, 1, NULL, 0);
-		if (index_getnext_slot(walk->rows, ForwardScanDirection, walk->row))
-			visit(walk->row, arg);
+		if (probe_target(walk, other, need_row))
+			visit(need_row ? walk->row : NULL, arg);
 	}
 	MemoryContextSwitchTo(oldcxt);
 }
@@ -507,6 +547,8 @@ ma_walk_close(LinkWalk *walk)
 {
 	if (BufferIsValid(walk->vmbuffer))
 		ReleaseBuffer(walk->vmbuffer);
+	if (BufferIsValid(walk->target_vmbuffer))
+		ReleaseBuffer(walk->target_vmbuffer);
 	index_endscan(walk->rows);
 	index_endscan(walk->links);
 	ExecDropSingleTupleTableSlot(walk->row);
@@ -548,21 +590,15 @@ ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 	index_rescan(walk->links, keys, 2, NULL, 0);
 	*linked = false;
 	while (!*linked && next_link(walk, &other))
-	{
-		ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
-							   plan->tk_subtype, plan->tk_collation,
-							   plan->tk_proc, other);
-		index_rescan(walk->rows, keys, 1, NULL, 0);
-		*linked = index_getnext_slot(walk->rows, ForwardScanDirection,
-									 walk->row);
-	}
+		*linked = probe_target(walk, other, false);
 	ma_walk_close(walk);
 	return true;
 }
 
 /*
  * ma_walk_links
- *		Walk the links of one source once; false when they cannot be walked.
+ *		Walk the links of one source once, without reading target rows
+ *		(visit gets NULL); false when they cannot be walked.
  */
 bool
 ma_walk_links(Association *assoc, Datum source, LinkVisitor visit, void *arg)
@@ -571,7 +607,7 @@ ma_walk_links(Association *assoc, Datum source, LinkVisitor visit, void *arg)
 
 	if (walk == NULL)
 		return false;
-	ma_walk_run(walk, source, visit, arg);
+	ma_walk_run(walk, source, visit, arg, false);
 	ma_walk_close(walk);
 	return true;
 }

@@ -42,6 +42,15 @@ CREATE TRIGGER fp_rl_bd BEFORE DELETE ON fp_rl FOR EACH ROW EXECUTE FUNCTION fp_
 BEGIN;
 DELETE FROM fp_a WHERE id = 3;
 ROLLBACK;
+-- the same once the visibility map shows every page all visible (count()
+-- and has() then probe the target's index without reading its heap, as an
+-- index-only scan does; the delete clears the page's bit)
+VACUUM fp_a, fp_rl;
+SELECT relallvisible > 0 AS all_visible FROM pg_class WHERE oid = 'fp_a'::regclass;
+SELECT fp_answers(1, 3);
+BEGIN;
+DELETE FROM fp_a WHERE id = 3;
+ROLLBACK;
 \set VERBOSITY sqlstate
 DROP TRIGGER fp_rl_bd ON fp_rl;
 
