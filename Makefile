@@ -1,7 +1,7 @@
 # medium_assoc: many-to-many associations for PostgreSQL
 
 EXTENSION = medium_assoc
-EXTVERSION = 1.0
+EXTVERSION = 1.1
 
 MODULE_big = medium_assoc
 OBJS = \
