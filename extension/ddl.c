@@ -57,6 +57,7 @@ static char *row_text(HeapTuple tuple, TupleDesc tupdesc);
 static List *refresh_names(Datum relids, MemoryContext caller,
 						   uint64 *renamed);
 static void refresh_association_names(Datum relids);
+static uint64 refresh_timestamp_names(Datum relids, char *nulls);
 
 /*
  * resolve_row
@@ -68,6 +69,7 @@ resolve_row(TriggerData *trigdata)
 {
 	TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
 	AssocDef   *def = ma_def_from_row(trigdata->tg_trigtuple, tupdesc);
+	HeapTuple	tuple;
 	Datum	   *attnums;
 	int			nattnums;
 	int			attcol;
@@ -86,8 +88,23 @@ resolve_row(TriggerData *trigdata)
 	value = PointerGetDatum(construct_array(attnums, nattnums, INT2OID, 2,
 											true, TYPALIGN_SHORT));
 	attcol = SPI_fnumber(tupdesc, "attnums");
-	return heap_modify_tuple_by_cols(trigdata->tg_trigtuple, tupdesc, 1,
-									 &attcol, &value, &isnull);
+	tuple = heap_modify_tuple_by_cols(trigdata->tg_trigtuple, tupdesc, 1,
+									  &attcol, &value, &isnull);
+
+	/* the timestamp columns' numbers, where the registry has them */
+	attcol = SPI_fnumber(tupdesc, "timestamp_attnums");
+	if (attcol > 0)
+	{
+		Datum		ts[MA_NTIMESTAMPS];
+
+		for (int i = 0; i < MA_NTIMESTAMPS; i++)
+			ts[i] = Int16GetDatum(def->tsname[i] ? def->tsattnum[i] : 0);
+		value = PointerGetDatum(construct_array(ts, MA_NTIMESTAMPS, INT2OID, 2,
+												true, TYPALIGN_SHORT));
+		tuple = heap_modify_tuple_by_cols(tuple, tupdesc, 1, &attcol, &value,
+										  &isnull);
+	}
+	return tuple;
 }
 
 /*
@@ -355,6 +372,41 @@ with_inheritors(Datum relids)
 }
 
 /*
+ * refresh_timestamp_names
+ *		Store the current names of the timestamp columns (tracked by
+ *		attribute number) of the associations using any of the relations
+ *		in relids (an oid[], or NULL in nulls[0]).  Within SPI.
+ */
+static uint64
+refresh_timestamp_names(Datum relids, char *nulls)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+
+	if (SPI_execute_with_args("UPDATE medium_assoc.registry r SET timestamps = n.ts"
+							  " FROM (SELECT c.name, pg_catalog.jsonb_strip_nulls("
+							  "  pg_catalog.jsonb_build_object("
+							  "   'createdAt', CASE WHEN c.timestamps OPERATOR(pg_catalog.?) 'createdAt' THEN"
+							  "    COALESCE((SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a"
+							  "      WHERE a.attrelid OPERATOR(pg_catalog.=) c.through"
+							  "      AND a.attnum OPERATOR(pg_catalog.=) c.timestamp_attnums[1]),"
+							  "     c.timestamps OPERATOR(pg_catalog.->>) 'createdAt') END,"
+							  "   'updatedAt', CASE WHEN c.timestamps OPERATOR(pg_catalog.?) 'updatedAt' THEN"
+							  "    COALESCE((SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a"
+							  "      WHERE a.attrelid OPERATOR(pg_catalog.=) c.through"
+							  "      AND a.attnum OPERATOR(pg_catalog.=) c.timestamp_attnums[2]),"
+							  "     c.timestamps OPERATOR(pg_catalog.->>) 'updatedAt') END)) AS ts"
+							  "  FROM medium_assoc.registry c"
+							  "  WHERE c.timestamps IS NOT NULL AND c.timestamp_attnums IS NOT NULL"
+							  "  AND ($1 IS NULL OR ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+							  "       OPERATOR(pg_catalog.&&) $1)) n"
+							  " WHERE r.name OPERATOR(pg_catalog.=) n.name"
+							  " AND r.timestamps IS DISTINCT FROM n.ts",
+							  1, argtypes, &relids, nulls, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update the association registry");
+	return SPI_processed;
+}
+
+/*
  * refresh_names
  *		Store the current names of the key and scope columns (tracked by
  *		attribute number, which a rename keeps) of the associations using
@@ -414,6 +466,8 @@ refresh_names(Datum relids, MemoryContext caller, uint64 *renamed)
 							  1, argtypes, &relids, nulls, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update the association registry");
 	*renamed = SPI_processed;
+	if (ma_registry_has_timestamps())
+		*renamed += refresh_timestamp_names(relids, nulls);
 	CommandCounterIncrement();
 	if (SPI_execute_with_args("SELECT name FROM medium_assoc.registry c"
 							  " WHERE $1 IS NULL"
@@ -549,6 +603,17 @@ registry_name_where(const char *cond, Oid relid, AttrNumber attnum)
 static char *
 association_using_column(Oid relid, AttrNumber attnum)
 {
+	if (ma_registry_has_timestamps())
+		return registry_name_where("(through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+								   "  AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"
+								   "    OR $2 OPERATOR(pg_catalog.=) ANY (attnums[5:])"
+								   "    OR ($2 OPERATOR(pg_catalog.=) ANY (timestamp_attnums)"
+								   "        AND timestamps IS NOT NULL)))"
+								   " OR (source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+								   "  AND $2 OPERATOR(pg_catalog.=) attnums[3])"
+								   " OR (target::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+								   "  AND $2 OPERATOR(pg_catalog.=) attnums[4])",
+								   relid, attnum);
 	return registry_name_where("(through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 							   "  AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"
 							   "    OR $2 OPERATOR(pg_catalog.=) ANY (attnums[5:])))"

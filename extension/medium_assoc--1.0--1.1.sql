@@ -62,3 +62,52 @@ CREATE FUNCTION medium_assoc.has(association pg_catalog.text,
 RETURNS pg_catalog.bool
 LANGUAGE C STABLE STRICT
 AS 'MODULE_PATHNAME', 'medium_assoc_has';
+
+-- Timestamps of the links, as Sequelize keeps them in its through tables
+-- ("createdAt" and "updatedAt", NOT NULL, filled by Sequelize itself): the
+-- registry records which through columns are the association's timestamps,
+-- by name (for dumps) and by attribute number (for renames), and
+-- belongs_to_many takes the option.
+
+ALTER TABLE medium_assoc.registry
+    ADD COLUMN timestamps pg_catalog.jsonb,
+    ADD COLUMN timestamp_attnums pg_catalog.int2[];
+
+DROP FUNCTION medium_assoc.belongs_to_many(pg_catalog.regclass,
+    pg_catalog.regclass, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
+    pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.jsonb);
+
+CREATE FUNCTION medium_assoc.belongs_to_many(
+    source      pg_catalog.regclass,
+    target      pg_catalog.regclass,
+    through     pg_catalog.regclass,
+    alias       pg_catalog.name,
+    foreign_key pg_catalog.name DEFAULT NULL,
+    other_key   pg_catalog.name DEFAULT NULL,
+    source_key  pg_catalog.name DEFAULT NULL,
+    target_key  pg_catalog.name DEFAULT NULL,
+    scope       pg_catalog.jsonb DEFAULT NULL,
+    timestamps  pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.regprocedure
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_belongs_to_many';
+
+CREATE OR REPLACE VIEW medium_assoc.associations AS
+SELECT r.name,
+       r.kind,
+       r.source,
+       r.target,
+       r.through,
+       r.foreign_key,
+       r.other_key,
+       r.source_key,
+       r.target_key,
+       r.scope,
+       (SELECT p.oid::pg_catalog.regprocedure
+          FROM pg_catalog.pg_proc p
+         WHERE p.proname OPERATOR(pg_catalog.=) r.name
+           AND p.prolang OPERATOR(pg_catalog.=) 13::pg_catalog.oid
+           AND p.prosrc OPERATOR(pg_catalog.=) 'medium_assoc_reader'
+         LIMIT 1) AS reader,
+       r.timestamps
+  FROM medium_assoc.registry r;

@@ -38,6 +38,11 @@
 /* an alias must leave room for the "_batch" suffix within NAMEDATALEN */
 #define MA_MAX_ALIAS_LEN	(NAMEDATALEN - 1 - (int) strlen(MA_BATCH_SUFFIX))
 
+/* the timestamps of a link, in the registry's timestamps object */
+#define MA_TS_CREATED	0		/* "createdAt": written when a link is made */
+#define MA_TS_UPDATED	1		/* "updatedAt": also when its attributes change */
+#define MA_NTIMESTAMPS	2
+
 /* positions of the key columns in the registry's attnums array */
 #define MA_FK	0				/* through column pointing at source */
 #define MA_OK	1				/* through column pointing at target */
@@ -61,6 +66,9 @@ typedef struct AssocDef
 	char	  **scopename;		/* through columns of the scope */
 	AttrNumber *scopeattnum;
 	char	  **scopevalue;		/* text form; NULL means SQL NULL */
+	char	   *tsname[MA_NTIMESTAMPS];	/* timestamp columns, or NULL */
+	AttrNumber	tsattnum[MA_NTIMESTAMPS];
+	Jsonb	   *timestamps_arg; /* as given to belongs_to_many, or NULL */
 } AssocDef;
 
 /* the statements an association runs, each prepared once per backend */
@@ -186,6 +194,9 @@ extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
 extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
 extern bool ma_registry_inserting(void);
+extern bool ma_registry_has_timestamps(void);
+extern const char *ma_timestamp_key(int i);
+extern Jsonb *ma_timestamps_jsonb(const AssocDef *def);
 extern void ma_registry_set_scope(const AssocDef *def);
 extern void ma_registry_delete(const AssocDef *def);
 extern void ma_registry_changed(void);
@@ -228,6 +239,7 @@ extern void ma_refresh_comments(const AssocDef *def);
 extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
 extern char *ma_relation_name(Oid relid);
+extern bool ma_attrs_update_links(const Association *assoc, List *attrs);
 
 /* statement.c */
 extern void ma_rethrow_in_context(MemoryContext cxt, const Association *assoc,

@@ -453,7 +453,7 @@ add_links(LinkCall *call)
 	Datum		targets = call->values[1];
 	uint64		added;
 
-	if (call->attrcols != NIL)
+	if (ma_attrs_update_links(call->assoc, call->attrcols))
 		run_write(call, AQ_UPDATE, call->attrcols, SPI_OK_UPDATE);
 	if (call->ntargets != 1)
 		return run_write(call, AQ_INSERT, call->attrcols, SPI_OK_INSERT);

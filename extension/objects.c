@@ -327,6 +327,9 @@ record_dependencies(const AssocDef *def, Oid reader, Oid batch)
 	depend_on_column(&readeraddr, def->target, def->keyattnum[MA_TK]);
 	for (int i = 0; i < def->nscope; i++)
 		depend_on_column(&readeraddr, def->through, def->scopeattnum[i]);
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+		if (def->tsname[i] != NULL)
+			depend_on_column(&readeraddr, def->through, def->tsattnum[i]);
 
 	recordDependencyOn(&readeraddr, &extaddr, DEPENDENCY_AUTO);
 	recordDependencyOn(&batchaddr, &readeraddr, DEPENDENCY_INTERNAL);

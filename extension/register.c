@@ -138,7 +138,8 @@ check_name_free(const AssocDef *def)
 /*
  * medium_assoc_belongs_to_many
  *		belongs_to_many(source, target, through, alias, foreign_key,
- *		other_key, source_key, target_key, scope) RETURNS regprocedure:
+ *		other_key, source_key, target_key, scope, timestamps) RETURNS
+ *		regprocedure:
  *		validate, record, create the readers; returns the reader.
  */
 PG_FUNCTION_INFO_V1(medium_assoc_belongs_to_many);
@@ -162,6 +163,12 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	def->keyname[MA_SK] = name_arg(fcinfo, 6);
 	def->keyname[MA_TK] = name_arg(fcinfo, 7);
 	def->scope = PG_ARGISNULL(8) ? NULL : PG_GETARG_JSONB_P_COPY(8);
+	/* the 1.0 signature has no timestamps argument, and the registry no place */
+	if (PG_NARGS() <= 9)
+		def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																 CStringGetDatum("false")));
+	else if (!PG_ARGISNULL(9))
+		def->timestamps_arg = PG_GETARG_JSONB_P_COPY(9);
 
 	/*
 	 * Keep the tables from going away, then take one registration at a

@@ -64,6 +64,8 @@ static bool registry_inserting = false;	/* within ma_registry_insert */
 static uint64 cache_generation = 0;
 
 static void relcache_callback(Datum arg, Oid relid);
+static void timestamps_from_row(AssocDef *def, HeapTuple tuple,
+								TupleDesc tupdesc);
 static void function_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
@@ -321,6 +323,105 @@ ma_registry_fetch(const char *name, bool missing_ok)
 }
 
 /*
+ * ma_timestamp_key
+ *		The key of timestamp i in the registry's timestamps object, which
+ *		is also the name Sequelize gives the column.
+ */
+const char *
+ma_timestamp_key(int i)
+{
+	return i == MA_TS_CREATED ? "createdAt" : "updatedAt";
+}
+
+/*
+ * ma_registry_has_timestamps
+ *		Does the registry have the timestamps columns (version 1.1 on)?
+ *		The library serves databases not yet updated from 1.0 too.
+ */
+bool
+ma_registry_has_timestamps(void)
+{
+	return get_attnum(ma_registry_relid(), "timestamps") != InvalidAttrNumber;
+}
+
+/*
+ * timestamps_from_row
+ *		Read a registry row's timestamp columns, by name and, when the row
+ *		has them, by attribute number.
+ */
+static void
+timestamps_from_row(AssocDef *def, HeapTuple tuple, TupleDesc tupdesc)
+{
+	int			col = SPI_fnumber(tupdesc, "timestamps");
+	bool		isnull;
+	Datum		d;
+	Jsonb	   *ts;
+
+	if (col <= 0)
+		return;
+	d = SPI_getbinval(tuple, tupdesc, col, &isnull);
+	if (isnull)
+		return;
+	ts = DatumGetJsonbP(d);
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+	{
+		JsonbValue	key;
+		JsonbValue *v;
+
+		key.type = jbvString;
+		key.val.string.val = (char *) ma_timestamp_key(i);
+		key.val.string.len = strlen(key.val.string.val);
+		v = findJsonbValueFromContainer(&ts->root, JB_FOBJECT, &key);
+		if (v != NULL && v->type == jbvString)
+			def->tsname[i] = pnstrdup(v->val.string.val, v->val.string.len);
+	}
+
+	col = SPI_fnumber(tupdesc, "timestamp_attnums");
+	d = SPI_getbinval(tuple, tupdesc, col, &isnull);
+	if (!isnull)
+	{
+		Datum	   *elems;
+		int			nelems;
+
+		deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true,
+						  TYPALIGN_SHORT, &elems, NULL, &nelems);
+		for (int i = 0; i < MA_NTIMESTAMPS && i < nelems; i++)
+			def->tsattnum[i] = DatumGetInt16(elems[i]);
+	}
+}
+
+/*
+ * ma_timestamps_jsonb
+ *		A definition's timestamp columns as the registry stores them, or
+ *		NULL when it has none.
+ */
+Jsonb *
+ma_timestamps_jsonb(const AssocDef *def)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	v;
+	JsonbValue *result;
+	bool		any = false;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+	{
+		if (def->tsname[i] == NULL)
+			continue;
+		any = true;
+		v.type = jbvString;
+		v.val.string.val = (char *) ma_timestamp_key(i);
+		v.val.string.len = strlen(v.val.string.val);
+		pushJsonbValue(&state, WJB_KEY, &v);
+		v.val.string.val = def->tsname[i];
+		v.val.string.len = strlen(def->tsname[i]);
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return any ? JsonbValueToJsonb(result) : NULL;
+}
+
+/*
  * ma_def_from_row
  *		Build an AssocDef from a registry row (found by column name), in the
  *		current memory context.  The attribute numbers are read too, unless
@@ -354,6 +455,8 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "scope"), &isnull);
 	def->scope = isnull ? NULL : DatumGetJsonbPCopy(d);
 	ma_parse_scope(def);
+
+	timestamps_from_row(def, tuple, tupdesc);
 
 	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "attnums"), &isnull);
 	if (isnull)
@@ -416,11 +519,13 @@ void
 ma_registry_insert(const AssocDef *def)
 {
 	RegistryUser saved;
-	Oid			argtypes[9] = {TEXTOID, OIDOID, OIDOID, OIDOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
-	Datum		values[9];
-	char		nulls[9];
-	int			rc;
+	Oid			argtypes[10] = {TEXTOID, OIDOID, OIDOID, OIDOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID};
+	Datum		values[10];
+	char		nulls[10];
+	Jsonb	   *timestamps = ma_timestamps_jsonb(def);
+	bool		with_timestamps = ma_registry_has_timestamps();
+	int			rc = 0;
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = CStringGetTextDatum(def->name);
@@ -433,6 +538,12 @@ ma_registry_insert(const AssocDef *def)
 		values[8] = JsonbPGetDatum(def->scope);
 	else
 		nulls[8] = 'n';
+	if (timestamps)
+		values[9] = JsonbPGetDatum(timestamps);
+	else
+		nulls[9] = 'n';
+	if (timestamps && !with_timestamps)
+		elog(ERROR, "the association registry has no timestamps column");
 
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -440,14 +551,25 @@ ma_registry_insert(const AssocDef *def)
 	registry_inserting = true;
 	PG_TRY();
 	{
-		rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
-							   " (name, source, target, through, foreign_key,"
-							   " other_key, source_key, target_key, scope)"
-							   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
-							   " $3::pg_catalog.regclass, $4::pg_catalog.regclass,"
-							   " $5::pg_catalog.name, $6::pg_catalog.name,"
-							   " $7::pg_catalog.name, $8::pg_catalog.name, $9)",
-							   9, argtypes, values, nulls, false, 0);
+		if (with_timestamps)
+			rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
+									   " (name, source, target, through, foreign_key,"
+									   " other_key, source_key, target_key, scope,"
+									   " timestamps)"
+									   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
+									   " $3::pg_catalog.regclass, $4::pg_catalog.regclass,"
+									   " $5::pg_catalog.name, $6::pg_catalog.name,"
+									   " $7::pg_catalog.name, $8::pg_catalog.name, $9, $10)",
+									   10, argtypes, values, nulls, false, 0);
+		else
+			rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
+									   " (name, source, target, through, foreign_key,"
+									   " other_key, source_key, target_key, scope)"
+									   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
+									   " $3::pg_catalog.regclass, $4::pg_catalog.regclass,"
+									   " $5::pg_catalog.name, $6::pg_catalog.name,"
+									   " $7::pg_catalog.name, $8::pg_catalog.name, $9)",
+									   9, argtypes, values, nulls, false, 0);
 	}
 	PG_FINALLY();
 	{

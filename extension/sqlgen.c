@@ -59,6 +59,7 @@ static void append_update(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs);
 static void append_other_links(StringInfo buf, const Association *assoc,
 							   const QueryNames *n);
+static bool is_timestamp(const AssocDef *def, AttrNumber attnum);
 
 /*
  * type_name
@@ -206,6 +207,37 @@ append_target_match(StringInfo buf, const Association *assoc,
 }
 
 /*
+ * is_timestamp
+ *		Is attnum one of the association's timestamp columns?  Given in
+ *		through_attrs, such a column is written only when a link is
+ *		created (so a link's createdAt is never rewritten).
+ */
+static bool
+is_timestamp(const AssocDef *def, AttrNumber attnum)
+{
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+		if (def->tsname[i] != NULL && def->tsattnum[i] == attnum)
+			return true;
+	return false;
+}
+
+/*
+ * ma_attrs_update_links
+ *		Do through_attrs columns attrs change existing links?  Not when
+ *		they are all timestamps, which only links being created take.
+ */
+bool
+ma_attrs_update_links(const Association *assoc, List *attrs)
+{
+	ListCell   *lc;
+
+	foreach(lc, attrs)
+		if (!is_timestamp(assoc->def, lfirst_int(lc)))
+			return true;
+	return false;
+}
+
+/*
  * append_insert
  *		Link each distinct target of $2 (or the one target $2) not linked
  *		yet, writing the scope's values and the through_attrs columns.
@@ -221,6 +253,10 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 					 n->key[MA_FK], n->key[MA_OK]);
 	for (int i = 0; i < def->nscope; i++)
 		appendStringInfo(buf, ", %s", column_name(def->through, def->scopeattnum[i]));
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+		if (def->tsname[i] != NULL &&
+			!list_member_int(attrs, def->tsattnum[i]))
+			appendStringInfo(buf, ", %s", column_name(def->through, def->tsattnum[i]));
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", %s", column_name(def->through, lfirst_int(lc)));
 
@@ -232,6 +268,10 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 		else
 			appendStringInfo(buf, ", $%d", MA_FIRST_SCOPE_PARAM + i);
 	}
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+		if (def->tsname[i] != NULL &&
+			!list_member_int(attrs, def->tsattnum[i]))
+			appendStringInfoString(buf, ", pg_catalog.statement_timestamp()");
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", a.%s", column_name(def->through, lfirst_int(lc)));
 
@@ -259,28 +299,59 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 
 /*
  * append_update
- *		Apply the through_attrs columns to the existing links to $2.
+ *		Apply the through_attrs columns to the existing links to $2, but
+ *		for the timestamp columns, which only links being created take.
+ *		With an updatedAt column, only links whose attributes change are
+ *		updated, and it is set to the time of the statement, as Sequelize
+ *		does; createdAt is never written again.
  */
 static void
 append_update(StringInfo buf, const Association *assoc, const QueryNames *n,
 			  List *attrs)
 {
+	const AssocDef *def = assoc->def;
+	bool		updated = def->tsname[MA_TS_UPDATED] != NULL;
+	List	   *cols = NIL;
 	ListCell   *lc;
 
-	appendStringInfo(buf, "UPDATE %s AS r SET ", n->through);
 	foreach(lc, attrs)
+		if (!is_timestamp(def, lfirst_int(lc)))
+			cols = lappend_int(cols, lfirst_int(lc));
+	if (cols == NIL)
+		elog(ERROR, "no through_attrs column updates links");
+
+	appendStringInfo(buf, "UPDATE %s AS r SET ", n->through);
+	foreach(lc, cols)
 	{
-		char	   *col = column_name(assoc->def->through, lfirst_int(lc));
+		char	   *col = column_name(def->through, lfirst_int(lc));
 
 		appendStringInfo(buf, "%s%s = a.%s", foreach_current_index(lc) > 0 ? ", " : "",
 						 col, col);
 	}
+	if (updated)
+		appendStringInfo(buf, ", %s = pg_catalog.statement_timestamp()",
+						 column_name(def->through, def->tsattnum[MA_TS_UPDATED]));
 	appendStringInfo(buf, " FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a WHERE ",
 					 n->through);
 	append_source_match(buf, assoc, "r", n, false);
 	appendStringInfoString(buf, " AND ");
 	append_target_match(buf, assoc, "r", n, "$2", true);
 	append_scope(buf, assoc, "r");
+	if (updated)
+	{
+		/* compared as text: every type has that, not every one equality */
+		appendStringInfoString(buf, " AND ROW(");
+		foreach(lc, cols)
+			appendStringInfo(buf, "%sr.%s::pg_catalog.text",
+							 foreach_current_index(lc) > 0 ? ", " : "",
+							 column_name(def->through, lfirst_int(lc)));
+		appendStringInfoString(buf, ") IS DISTINCT FROM ROW(");
+		foreach(lc, cols)
+			appendStringInfo(buf, "%sa.%s::pg_catalog.text",
+							 foreach_current_index(lc) > 0 ? ", " : "",
+							 column_name(def->through, lfirst_int(lc)));
+		appendStringInfoChar(buf, ')');
+	}
 }
 
 /*

@@ -36,6 +36,11 @@ static const char *const key_argname[MA_NKEYS] = {
 };
 
 static void check_alias(const char *name);
+static AttrNumber timestamp_column_named(Oid through, const char *name1,
+										 const char *name2);
+static bool timestamps_given(AssocDef *def);
+static void check_timestamp_column(const AssocDef *def, int i);
+static void resolve_timestamps(AssocDef *def);
 static AttrNumber single_column_fk_target(Oid through, AttrNumber col,
 										  Oid referenced);
 static void key_from_columns_foreign_key(AssocDef *def, int fk, int key);
@@ -158,6 +163,7 @@ ma_validate_definition(AssocDef *def)
 	}
 	check_scope_values(def);
 	ma_canonicalize_scope(def);
+	resolve_timestamps(def);
 }
 
 /*
@@ -301,6 +307,159 @@ check_foreign_key_agrees(const AssocDef *def, int fk, int key)
 				 errhint("Pass %s => '%s', or leave %s out to use what the foreign key references.",
 						 key_argname[key], get_attname(rel, refcol, false),
 						 key_argname[key])));
+}
+
+/*
+ * timestamp_column_named
+ *		Attribute number of the first of two candidate names of a timestamp
+ *		column that the through table has with a date/time type, or
+ *		InvalidAttrNumber.
+ */
+static AttrNumber
+timestamp_column_named(Oid through, const char *name1, const char *name2)
+{
+	const char *names[2] = {name1, name2};
+
+	for (int i = 0; i < 2; i++)
+	{
+		AttrNumber	attnum = get_attnum(through, names[i]);
+
+		if (attnum > 0 &&
+			TypeCategory(get_atttype(through, attnum)) == TYPCATEGORY_DATETIME)
+			return attnum;
+	}
+	return InvalidAttrNumber;
+}
+
+/*
+ * timestamps_given
+ *		Read the timestamps argument, an object naming the columns
+ *		({"createdAt": "created_at", "updatedAt": null}), into def->tsname;
+ *		false if it asks for detection (true), true otherwise (false or an
+ *		object).
+ */
+static bool
+timestamps_given(AssocDef *def)
+{
+	Jsonb	   *arg = def->timestamps_arg;
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			current = -1;
+
+	if (JB_ROOT_IS_SCALAR(arg))
+	{
+		JsonbValue	scalar;
+
+		if (JsonbExtractScalar(&arg->root, &scalar) && scalar.type == jbvBool)
+			return !scalar.val.boolean;
+	}
+	if (!JB_ROOT_IS_OBJECT(arg) || JB_ROOT_IS_SCALAR(arg))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timestamps must be true, false or a JSON object"),
+				 errhint("Name the columns: {\"createdAt\": \"created_at\", \"updatedAt\": \"updated_at\"}; null or false leaves one out.")));
+	it = JsonbIteratorInit(&arg->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			char	   *key = pnstrdup(v.val.string.val, v.val.string.len);
+
+			current = -1;
+			for (int i = 0; i < MA_NTIMESTAMPS; i++)
+				if (strcmp(key, ma_timestamp_key(i)) == 0)
+					current = i;
+			if (current < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown key \"%s\" in timestamps", key),
+						 errhint("The keys are \"createdAt\" and \"updatedAt\".")));
+		}
+		else if (tok == WJB_VALUE)
+		{
+			if (v.type == jbvString)
+				def->tsname[current] = pnstrdup(v.val.string.val,
+												v.val.string.len);
+			else if (v.type != jbvNull &&
+					 !(v.type == jbvBool && !v.val.boolean))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("timestamps value of \"%s\" must be a column name, null or false",
+								ma_timestamp_key(current))));
+		}
+	}
+	return true;
+}
+
+/*
+ * check_timestamp_column
+ *		A timestamp column must be writable, not a key or scope column, and
+ *		take a timestamptz by assignment.
+ */
+static void
+check_timestamp_column(const AssocDef *def, int i)
+{
+	AttrNumber	attnum = def->tsattnum[i];
+	Oid			type = get_atttype(def->through, attnum);
+	Oid			from = TIMESTAMPTZOID;
+
+	if (attnum == def->keyattnum[MA_FK] || attnum == def->keyattnum[MA_OK])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timestamp column \"%s\" is a key column", def->tsname[i])));
+	for (int j = 0; j < def->nscope; j++)
+		if (attnum == def->scopeattnum[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("timestamp column \"%s\" is a scope column",
+							def->tsname[i])));
+	if (!column_writable(def->through, attnum))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timestamp column \"%s\" cannot be written", def->tsname[i])));
+	if (!can_coerce_type(1, &from, &type, COERCION_ASSIGNMENT))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("timestamp column \"%s\" of type %s cannot hold a timestamp",
+						def->tsname[i], format_type_be(type))));
+}
+
+/*
+ * resolve_timestamps
+ *		The through columns that hold the links' creation and update times,
+ *		as Sequelize keeps them: by default "createdAt" and "updatedAt" (or
+ *		created_at and updated_at, Sequelize's underscored names) when the
+ *		through table has them with a date/time type; or the columns the
+ *		timestamps argument names; none with false.
+ */
+static void
+resolve_timestamps(AssocDef *def)
+{
+	if (def->timestamps_arg == NULL || !timestamps_given(def))
+	{
+		def->tsattnum[MA_TS_CREATED] =
+			timestamp_column_named(def->through, "createdAt", "created_at");
+		def->tsattnum[MA_TS_UPDATED] =
+			timestamp_column_named(def->through, "updatedAt", "updated_at");
+	}
+	else
+		for (int i = 0; i < MA_NTIMESTAMPS; i++)
+			if (def->tsname[i] != NULL)
+				def->tsattnum[i] = column_attnum(def->through, def->tsname[i]);
+
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+	{
+		def->tsname[i] = AttributeNumberIsValid(def->tsattnum[i]) ?
+			get_attname(def->through, def->tsattnum[i], false) : NULL;
+		if (def->tsname[i] != NULL)
+			check_timestamp_column(def, i);
+	}
+	if (def->tsname[MA_TS_CREATED] != NULL &&
+		def->tsattnum[MA_TS_CREATED] == def->tsattnum[MA_TS_UPDATED])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("createdAt and updatedAt must be different columns")));
 }
 
 /*
@@ -699,6 +858,9 @@ ma_resolve_attnums(AssocDef *def)
 	def->keyattnum[MA_TK] = column_attnum(def->target, def->keyname[MA_TK]);
 	for (int i = 0; i < def->nscope; i++)
 		def->scopeattnum[i] = column_attnum(def->through, def->scopename[i]);
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+		if (def->tsname[i] != NULL)
+			def->tsattnum[i] = column_attnum(def->through, def->tsname[i]);
 }
 
 /*
@@ -854,6 +1016,7 @@ ma_through_attr_columns(const Association *assoc, Jsonb *attrs)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("through_attrs cannot set scope column \"%s\"",
 								col)));
+
 		if (!column_writable(def->through, attnum))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -67,28 +67,36 @@ SELECT count(*) FROM pg_proc
    AND pronamespace <> '"Blog"'::regnamespace);
 SELECT obj_description('"Blog"."ReadingList"(integer)'::regprocedure, 'pg_proc');
 
--- Sequelize's through model has NOT NULL timestamps: a link needs them
+-- Sequelize's through model has NOT NULL timestamps, which Sequelize fills
+-- itself: found by their names, they are the association's timestamps,
+-- written when a link is made
+SELECT timestamps FROM medium_assoc.associations WHERE name IN ('ReadingList', 'Readers');
 SELECT medium_assoc.add('ReadingList', 1, ARRAY[1, 2]);
-SELECT count(*) FROM "Blog"."ReadingLists";
--- user.addReadingList([1, 2], { through: { createdAt, updatedAt } })
-SELECT medium_assoc.add('ReadingList', 1, ARRAY[1, 2],
-    '{"createdAt": "2024-05-01T10:00:00Z", "updatedAt": "2024-05-01T10:00:00Z"}');
+SELECT "userId", "articleId", "createdAt" = "updatedAt" AS same,
+       "createdAt" > now() - interval '1 day' AS just_now
+  FROM "Blog"."ReadingLists" ORDER BY 1, 2;
+-- user.addReadingList(2, { through: { createdAt, updatedAt } }): given
+-- timestamps are taken by the links being created
 SELECT medium_assoc.add('ReadingList', 2, 2,
     '{"createdAt": "2024-05-02T10:00:00Z", "updatedAt": "2024-05-02T10:00:00Z"}');
-SELECT "userId", "articleId", "createdAt" AT TIME ZONE 'UTC' AS created,
-       "updatedAt" AT TIME ZONE 'UTC' AS updated
-  FROM "Blog"."ReadingLists" ORDER BY 1, 2;
--- adding an existing link again only updates its through attributes
-SELECT medium_assoc.add('ReadingList', 1, ARRAY[2, 3],
+-- ... and never rewrite an existing link's: adding it again changes nothing
+SELECT medium_assoc.add('ReadingList', 2, 2,
     '{"createdAt": "2024-06-01T10:00:00Z", "updatedAt": "2024-06-01T10:00:00Z"}');
-SELECT medium_assoc.add('ReadingList', 1, 1, '{"updatedAt": "2024-07-01T10:00:00Z"}');
 SELECT "userId", "articleId", "createdAt" AT TIME ZONE 'UTC' AS created,
        "updatedAt" AT TIME ZONE 'UTC' AS updated
-  FROM "Blog"."ReadingLists" ORDER BY 1, 2;
--- a new link without all the NOT NULL columns fails and changes nothing
-SELECT medium_assoc.add('ReadingList', 2, ARRAY[1, 2], '{"updatedAt": "2024-07-01T10:00:00Z"}');
-SELECT "userId", "articleId", "updatedAt" AT TIME ZONE 'UTC' AS updated
   FROM "Blog"."ReadingLists" WHERE "userId" = 2 ORDER BY 1, 2;
+-- an attribute of the through model: changing it on an existing link moves
+-- updatedAt, not createdAt; setting it to what it is moves nothing
+ALTER TABLE "Blog"."ReadingLists" ADD COLUMN "note" VARCHAR(255);
+SELECT medium_assoc.add('ReadingList', 2, 2, '{"note": "later"}');
+SELECT "createdAt" AT TIME ZONE 'UTC' AS created, "updatedAt" > now() - interval '1 day' AS moved,
+       "note"
+  FROM "Blog"."ReadingLists" WHERE ("userId", "articleId") = (2, 2);
+UPDATE "Blog"."ReadingLists" SET "updatedAt" = '2024-05-03T10:00:00Z'
+ WHERE ("userId", "articleId") = (2, 2);
+SELECT medium_assoc.add('ReadingList', 2, 2, '{"note": "later"}');
+SELECT "updatedAt" AT TIME ZONE 'UTC' AS updated
+  FROM "Blog"."ReadingLists" WHERE ("userId", "articleId") = (2, 2);
 -- through_attrs name columns literally
 SELECT medium_assoc.add('ReadingList', 2, 1, '{"createdat": "2024-07-01T10:00:00Z"}');
 SELECT medium_assoc.add('ReadingList', 2, 1, '{"userId": 3}');
@@ -121,14 +129,15 @@ SELECT medium_assoc.count('readinglist', 1);
 SELECT medium_assoc.count('"ReadingList"', 1);
 SELECT medium_assoc.has('ReadingList', 1, '{1,2,3}');
 SELECT medium_assoc.has('Readers', 2, '{1,2}');
--- user.setReadingList([3], { through: { ... } })
+-- user.setReadingList([3], { through: { ... } }): the new link takes the
+-- given timestamps, the kept one keeps its own
 SELECT * FROM medium_assoc.set('ReadingList', 1, ARRAY[3],
-    '{"updatedAt": "2024-08-01T10:00:00Z"}');
+    '{"createdAt": "2024-08-01T10:00:00Z", "updatedAt": "2024-08-01T10:00:00Z"}');
 SELECT * FROM medium_assoc.set('ReadingList', 1, ARRAY[3, 1],
     '{"createdAt": "2024-08-02T10:00:00Z", "updatedAt": "2024-08-02T10:00:00Z"}');
 SELECT "userId", "articleId", "createdAt" AT TIME ZONE 'UTC' AS created,
        "updatedAt" AT TIME ZONE 'UTC' AS updated
-  FROM "Blog"."ReadingLists" ORDER BY 1, 2;
+  FROM "Blog"."ReadingLists" WHERE "userId" = 1 ORDER BY 1, 2;
 SELECT medium_assoc.remove('ReadingList', 1, ARRAY[1]);
 SELECT "id" FROM "Blog"."ReadingList"(1) ORDER BY "id";
 -- ON DELETE CASCADE of the through model's foreign keys

@@ -43,6 +43,7 @@ CREATE TABLE articles (id int PRIMARY KEY, title text);
 CREATE TABLE saves_base (user_id int NOT NULL, article_id int NOT NULL);
 CREATE TABLE saves (PRIMARY KEY (user_id, article_id)) INHERITS (saves_base);
 CREATE TABLE likes (user_id int REFERENCES users, article_id int REFERENCES articles,
+                    "createdAt" timestamptz NOT NULL, "updatedAt" timestamptz NOT NULL,
                     PRIMARY KEY (user_id, article_id));
 CREATE TABLE stars (user_id int REFERENCES users, article_id int REFERENCES articles,
                     PRIMARY KEY (user_id, article_id));

@@ -61,6 +61,9 @@ SELECT medium_assoc.belongs_to_many('users', 'users', 'follows', 'following',
 SELECT medium_assoc.add('reading_list', 1, ARRAY[1, 2, 3]);
 SELECT medium_assoc.add('bookmarks', 1, 4);
 SELECT medium_assoc.add('following', 1, ARRAY[2, 3]);
+-- DDL tracking on a 1.0 registry (the library serves it before the update)
+ALTER TABLE follows RENAME COLUMN followee TO followed;
+ALTER TABLE saves RENAME COLUMN kind TO "saveKind";
 SQL
 
 cat >"$WORK/canonical.sql" <<'SQL'
