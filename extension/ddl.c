@@ -58,6 +58,7 @@ static List *refresh_names(Datum relids, MemoryContext caller,
 						   uint64 *renamed);
 static void refresh_association_names(Datum relids);
 static uint64 refresh_timestamp_names(Datum relids, char *nulls);
+static uint64 refresh_target_scope_names(Datum relids, char *nulls);
 
 /*
  * resolve_row
@@ -100,6 +101,20 @@ resolve_row(TriggerData *trigdata)
 		for (int i = 0; i < MA_NTIMESTAMPS; i++)
 			ts[i] = Int16GetDatum(def->tsname[i] ? def->tsattnum[i] : 0);
 		value = PointerGetDatum(construct_array(ts, MA_NTIMESTAMPS, INT2OID, 2,
+												true, TYPALIGN_SHORT));
+		tuple = heap_modify_tuple_by_cols(tuple, tupdesc, 1, &attcol, &value,
+										  &isnull);
+	}
+
+	/* and the target scope's, likewise */
+	attcol = SPI_fnumber(tupdesc, "target_scope_attnums");
+	if (attcol > 0 && def->ntscope > 0)
+	{
+		Datum	   *ta = palloc(sizeof(Datum) * def->ntscope);
+
+		for (int i = 0; i < def->ntscope; i++)
+			ta[i] = Int16GetDatum(def->tscopeattnum[i]);
+		value = PointerGetDatum(construct_array(ta, def->ntscope, INT2OID, 2,
 												true, TYPALIGN_SHORT));
 		tuple = heap_modify_tuple_by_cols(tuple, tupdesc, 1, &attcol, &value,
 										  &isnull);
@@ -407,6 +422,42 @@ refresh_timestamp_names(Datum relids, char *nulls)
 }
 
 /*
+ * refresh_target_scope_names
+ *		Store the current names of the target scope columns (tracked by
+ *		attribute number, in the order jsonb keeps keys) of the
+ *		associations using any of the relations in relids.  Within SPI.
+ */
+static uint64
+refresh_target_scope_names(Datum relids, char *nulls)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+
+	if (SPI_execute_with_args("UPDATE medium_assoc.registry r"
+							  " SET target_scope = s.scope, target_scope_attnums = s.attnums"
+							  " FROM (SELECT c.name,"
+							  "  pg_catalog.jsonb_object_agg(a.attname,"
+							  "   c.target_scope OPERATOR(pg_catalog.->) k.key) AS scope,"
+							  "  pg_catalog.array_agg(a.attnum ORDER BY"
+							  "   pg_catalog.octet_length(a.attname), a.attname COLLATE \"C\") AS attnums"
+							  "  FROM medium_assoc.registry c"
+							  "   CROSS JOIN LATERAL pg_catalog.jsonb_object_keys(c.target_scope)"
+							  "        WITH ORDINALITY AS k(key, i)"
+							  "   JOIN pg_catalog.pg_attribute a"
+							  "     ON a.attrelid OPERATOR(pg_catalog.=) c.target"
+							  "    AND a.attnum OPERATOR(pg_catalog.=)"
+							  "        c.target_scope_attnums[k.i::pg_catalog.int4]"
+							  "  WHERE c.target_scope IS NOT NULL"
+							  "  AND ($1 IS NULL OR ARRAY[c.source, c.target, c.through]::pg_catalog.oid[]"
+							  "       OPERATOR(pg_catalog.&&) $1)"
+							  "  GROUP BY c.name) s"
+							  " WHERE r.name OPERATOR(pg_catalog.=) s.name"
+							  " AND r.target_scope::pg_catalog.text IS DISTINCT FROM s.scope::pg_catalog.text",
+							  1, argtypes, &relids, nulls, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update the association registry");
+	return SPI_processed;
+}
+
+/*
  * refresh_names
  *		Store the current names of the key and scope columns (tracked by
  *		attribute number, which a rename keeps) of the associations using
@@ -466,8 +517,10 @@ refresh_names(Datum relids, MemoryContext caller, uint64 *renamed)
 							  1, argtypes, &relids, nulls, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update the association registry");
 	*renamed = SPI_processed;
-	if (ma_registry_has_timestamps())
+	if (ma_registry_has_column("timestamp_attnums"))
 		*renamed += refresh_timestamp_names(relids, nulls);
+	if (ma_registry_has_column("target_scope_attnums"))
+		*renamed += refresh_target_scope_names(relids, nulls);
 	CommandCounterIncrement();
 	if (SPI_execute_with_args("SELECT name FROM medium_assoc.registry c"
 							  " WHERE $1 IS NULL"
@@ -603,7 +656,8 @@ registry_name_where(const char *cond, Oid relid, AttrNumber attnum)
 static char *
 association_using_column(Oid relid, AttrNumber attnum)
 {
-	if (ma_registry_has_timestamps())
+	if (ma_registry_has_column("target_scope_attnums") &&
+		ma_registry_has_column("timestamp_attnums"))
 		return registry_name_where("(through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 								   "  AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"
 								   "    OR $2 OPERATOR(pg_catalog.=) ANY (attnums[5:])"
@@ -612,7 +666,8 @@ association_using_column(Oid relid, AttrNumber attnum)
 								   " OR (source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 								   "  AND $2 OPERATOR(pg_catalog.=) attnums[3])"
 								   " OR (target::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-								   "  AND $2 OPERATOR(pg_catalog.=) attnums[4])",
+								   "  AND ($2 OPERATOR(pg_catalog.=) attnums[4]"
+								   "    OR $2 OPERATOR(pg_catalog.=) ANY (target_scope_attnums)))",
 								   relid, attnum);
 	return registry_name_where("(through::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 							   "  AND ($2 OPERATOR(pg_catalog.=) ANY (attnums[1:2])"

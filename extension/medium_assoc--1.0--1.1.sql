@@ -69,9 +69,14 @@ AS 'MODULE_PATHNAME', 'medium_assoc_has';
 -- by name (for dumps) and by attribute number (for renames), and
 -- belongs_to_many takes the option.
 
+-- Scope on the target (Sequelize's association scope): only targets whose
+-- columns have these values are the association's.  Kept like the scope:
+-- values in canonical form, columns by name and by attribute number.
 ALTER TABLE medium_assoc.registry
     ADD COLUMN timestamps pg_catalog.jsonb,
-    ADD COLUMN timestamp_attnums pg_catalog.int2[];
+    ADD COLUMN timestamp_attnums pg_catalog.int2[],
+    ADD COLUMN target_scope pg_catalog.jsonb,
+    ADD COLUMN target_scope_attnums pg_catalog.int2[];
 
 DROP FUNCTION medium_assoc.belongs_to_many(pg_catalog.regclass,
     pg_catalog.regclass, pg_catalog.regclass, pg_catalog.name, pg_catalog.name,
@@ -87,7 +92,8 @@ CREATE FUNCTION medium_assoc.belongs_to_many(
     source_key  pg_catalog.name DEFAULT NULL,
     target_key  pg_catalog.name DEFAULT NULL,
     scope       pg_catalog.jsonb DEFAULT NULL,
-    timestamps  pg_catalog.jsonb DEFAULT NULL)
+    timestamps  pg_catalog.jsonb DEFAULT NULL,
+    target_scope pg_catalog.jsonb DEFAULT NULL)
 RETURNS pg_catalog.regprocedure
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'medium_assoc_belongs_to_many';
@@ -109,5 +115,6 @@ SELECT r.name,
            AND p.prolang OPERATOR(pg_catalog.=) 13::pg_catalog.oid
            AND p.prosrc OPERATOR(pg_catalog.=) 'medium_assoc_reader'
          LIMIT 1) AS reader,
-       r.timestamps
+       r.timestamps,
+       r.target_scope
   FROM medium_assoc.registry r;

@@ -66,6 +66,11 @@ typedef struct AssocDef
 	char	  **scopename;		/* through columns of the scope */
 	AttrNumber *scopeattnum;
 	char	  **scopevalue;		/* text form; NULL means SQL NULL */
+	Jsonb	   *target_scope;	/* NULL when the targets are not scoped */
+	int			ntscope;
+	char	  **tscopename;		/* target columns of the target scope */
+	AttrNumber *tscopeattnum;
+	char	  **tscopevalue;
 	char	   *tsname[MA_NTIMESTAMPS];	/* timestamp columns, or NULL */
 	AttrNumber	tsattnum[MA_NTIMESTAMPS];
 	Jsonb	   *timestamps_arg; /* as given to belongs_to_many, or NULL */
@@ -141,6 +146,9 @@ typedef struct Association
 	Oid		   *scope_type;		/* per scope column: its type, */
 	Datum	   *scope_value;	/* its value, read once (scope.c) */
 	bool	   *scope_null;		/* ... or IS NULL */
+	Oid		   *tscope_type;	/* the same for the target scope */
+	Datum	   *tscope_value;
+	bool	   *tscope_null;
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
 } Association;
@@ -195,6 +203,7 @@ extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
 extern bool ma_registry_inserting(void);
 extern bool ma_registry_has_timestamps(void);
+extern bool ma_registry_has_column(const char *name);
 extern const char *ma_timestamp_key(int i);
 extern Jsonb *ma_timestamps_jsonb(const AssocDef *def);
 extern void ma_registry_set_scope(const AssocDef *def);
@@ -225,9 +234,14 @@ extern void ma_canonicalize_scope(AssocDef *def);
 extern void ma_scope_values(Association *assoc);
 
 /* the parameters of an association's statements: $1 the source key, $2 the
- * target key or keys, $3 through_attrs, then one per scope column */
+ * target key or keys, $3 through_attrs, then one per scope column, then one
+ * per target scope column */
 #define MA_FIRST_SCOPE_PARAM 4
-#define ma_nparams(assoc) (MA_FIRST_SCOPE_PARAM - 1 + (assoc)->def->nscope)
+#define ma_nparams(assoc) \
+	(MA_FIRST_SCOPE_PARAM - 1 + (assoc)->def->nscope + (assoc)->def->ntscope)
+/* the parameter of target scope value i: after the scope's */
+#define ma_tscope_param(assoc, i) \
+	(MA_FIRST_SCOPE_PARAM + (assoc)->def->nscope + (i))
 
 /* objects.c */
 extern Oid	ma_find_function(const char *name, const char *symbol);

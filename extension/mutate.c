@@ -361,7 +361,7 @@ run_read(LinkCall *call, AssocQuery query)
  * links_checked_by_foreign_keys
  *		Will foreign keys on both through columns check every link this
  *		call creates, with the outcome the caller's own check would have
- *		(SELECT on both tables, no row-level security)?  Not for many
+ *		(SELECT on both tables, no row-level security, no target scope)?  Not for many
  *		targets: one set-based check fails faster than a foreign-key check
  *		per row.  They check only the links created: a link that exists
  *		already may point at a row that is gone (inside a cascade, or after
@@ -373,7 +373,8 @@ links_checked_by_foreign_keys(const LinkCall *call)
 {
 	Association *assoc = call->assoc;
 
-	return assoc->fk_enforced && call->ntargets > 0 &&
+	return assoc->fk_enforced && assoc->def->ntscope == 0 &&
+		call->ntargets > 0 &&
 		call->ntargets <= MA_MAX_FK_CHECKED &&
 		SessionReplicationRole != SESSION_REPLICATION_ROLE_REPLICA &&
 		may_see_all(assoc->def->source) && may_see_all(assoc->def->target);
@@ -405,6 +406,17 @@ check_links_possible(LinkCall *call)
 						   ma_relation_name(def->source))));
 	missing = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
 							&isnull);
+	if (!isnull && def->ntscope > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("target of association \"%s\" does not exist or is outside its target scope",
+						def->name),
+				 errdetail("Key (%s)=(%s) is not present in table %s with %s.",
+						   quote_identifier(def->keyname[MA_TK]),
+						   ma_key_to_text(missing, assoc->keytype[MA_TK]),
+						   ma_relation_name(def->target),
+						   JsonbToCString(NULL, &def->target_scope->root,
+										  VARSIZE(def->target_scope)))));
 	if (!isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),

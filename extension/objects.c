@@ -330,6 +330,8 @@ record_dependencies(const AssocDef *def, Oid reader, Oid batch)
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
 		if (def->tsname[i] != NULL)
 			depend_on_column(&readeraddr, def->through, def->tsattnum[i]);
+	for (int i = 0; i < def->ntscope; i++)
+		depend_on_column(&readeraddr, def->target, def->tscopeattnum[i]);
 
 	recordDependencyOn(&readeraddr, &extaddr, DEPENDENCY_AUTO);
 	recordDependencyOn(&batchaddr, &readeraddr, DEPENDENCY_INTERNAL);

@@ -260,6 +260,8 @@ statement_params(const Association *assoc, Datum source, bool batch)
 	params->params[2].ptype = JSONBOID;
 	for (int i = 0; i < assoc->def->nscope; i++)
 		params->params[MA_FIRST_SCOPE_PARAM - 1 + i].ptype = assoc->scope_type[i];
+	for (int i = 0; i < assoc->def->ntscope; i++)
+		params->params[ma_tscope_param(assoc, i) - 1].ptype = assoc->tscope_type[i];
 	return params;
 }
 

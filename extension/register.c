@@ -138,8 +138,8 @@ check_name_free(const AssocDef *def)
 /*
  * medium_assoc_belongs_to_many
  *		belongs_to_many(source, target, through, alias, foreign_key,
- *		other_key, source_key, target_key, scope, timestamps) RETURNS
- *		regprocedure:
+ *		other_key, source_key, target_key, scope, timestamps, target_scope)
+ *		RETURNS regprocedure:
  *		validate, record, create the readers; returns the reader.
  */
 PG_FUNCTION_INFO_V1(medium_assoc_belongs_to_many);
@@ -169,6 +169,8 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 																 CStringGetDatum("false")));
 	else if (!PG_ARGISNULL(9))
 		def->timestamps_arg = PG_GETARG_JSONB_P_COPY(9);
+	if (PG_NARGS() > 10 && !PG_ARGISNULL(10))
+		def->target_scope = PG_GETARG_JSONB_P_COPY(10);
 
 	/*
 	 * Keep the tables from going away, then take one registration at a

@@ -66,6 +66,8 @@ static uint64 cache_generation = 0;
 static void relcache_callback(Datum arg, Oid relid);
 static void timestamps_from_row(AssocDef *def, HeapTuple tuple,
 								TupleDesc tupdesc);
+static void target_scope_attnums_from_row(AssocDef *def, HeapTuple tuple,
+										  TupleDesc tupdesc);
 static void function_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
@@ -335,13 +337,25 @@ ma_timestamp_key(int i)
 
 /*
  * ma_registry_has_timestamps
- *		Does the registry have the timestamps columns (version 1.1 on)?
- *		The library serves databases not yet updated from 1.0 too.
+ *		Does the registry have the columns of version 1.1 (timestamps,
+ *		target_scope)?  The library serves databases not yet updated from
+ *		1.0 too.
  */
 bool
 ma_registry_has_timestamps(void)
 {
-	return get_attnum(ma_registry_relid(), "timestamps") != InvalidAttrNumber;
+	return ma_registry_has_column("timestamps") &&
+		ma_registry_has_column("target_scope");
+}
+
+/*
+ * ma_registry_has_column
+ *		Does the registry have the named column?
+ */
+bool
+ma_registry_has_column(const char *name)
+{
+	return get_attnum(ma_registry_relid(), name) != InvalidAttrNumber;
 }
 
 /*
@@ -388,6 +402,31 @@ timestamps_from_row(AssocDef *def, HeapTuple tuple, TupleDesc tupdesc)
 		for (int i = 0; i < MA_NTIMESTAMPS && i < nelems; i++)
 			def->tsattnum[i] = DatumGetInt16(elems[i]);
 	}
+}
+
+/*
+ * target_scope_attnums_from_row
+ *		The attribute numbers of a registry row's target scope columns,
+ *		when the row has them.
+ */
+static void
+target_scope_attnums_from_row(AssocDef *def, HeapTuple tuple, TupleDesc tupdesc)
+{
+	int			col = SPI_fnumber(tupdesc, "target_scope_attnums");
+	bool		isnull;
+	Datum		d;
+	Datum	   *elems;
+	int			nelems;
+
+	if (col <= 0 || def->ntscope == 0)
+		return;
+	d = SPI_getbinval(tuple, tupdesc, col, &isnull);
+	if (isnull)
+		return;
+	deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true, TYPALIGN_SHORT,
+					  &elems, NULL, &nelems);
+	for (int i = 0; i < def->ntscope && i < nelems; i++)
+		def->tscopeattnum[i] = DatumGetInt16(elems[i]);
 }
 
 /*
@@ -454,9 +493,16 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 									   SPI_fnumber(tupdesc, keycols[i]));
 	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "scope"), &isnull);
 	def->scope = isnull ? NULL : DatumGetJsonbPCopy(d);
+	if (SPI_fnumber(tupdesc, "target_scope") > 0)
+	{
+		d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "target_scope"),
+						  &isnull);
+		def->target_scope = isnull ? NULL : DatumGetJsonbPCopy(d);
+	}
 	ma_parse_scope(def);
 
 	timestamps_from_row(def, tuple, tupdesc);
+	target_scope_attnums_from_row(def, tuple, tupdesc);
 
 	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "attnums"), &isnull);
 	if (isnull)
@@ -519,10 +565,10 @@ void
 ma_registry_insert(const AssocDef *def)
 {
 	RegistryUser saved;
-	Oid			argtypes[10] = {TEXTOID, OIDOID, OIDOID, OIDOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID};
-	Datum		values[10];
-	char		nulls[10];
+	Oid			argtypes[11] = {TEXTOID, OIDOID, OIDOID, OIDOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID};
+	Datum		values[11];
+	char		nulls[11];
 	Jsonb	   *timestamps = ma_timestamps_jsonb(def);
 	bool		with_timestamps = ma_registry_has_timestamps();
 	int			rc = 0;
@@ -542,8 +588,12 @@ ma_registry_insert(const AssocDef *def)
 		values[9] = JsonbPGetDatum(timestamps);
 	else
 		nulls[9] = 'n';
-	if (timestamps && !with_timestamps)
-		elog(ERROR, "the association registry has no timestamps column");
+	if (def->target_scope)
+		values[10] = JsonbPGetDatum(def->target_scope);
+	else
+		nulls[10] = 'n';
+	if ((timestamps || def->target_scope) && !with_timestamps)
+		elog(ERROR, "the association registry has no timestamps or target_scope column");
 
 	ma_become_registry_owner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -555,12 +605,13 @@ ma_registry_insert(const AssocDef *def)
 			rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
 									   " (name, source, target, through, foreign_key,"
 									   " other_key, source_key, target_key, scope,"
-									   " timestamps)"
+									   " timestamps, target_scope)"
 									   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
 									   " $3::pg_catalog.regclass, $4::pg_catalog.regclass,"
 									   " $5::pg_catalog.name, $6::pg_catalog.name,"
-									   " $7::pg_catalog.name, $8::pg_catalog.name, $9, $10)",
-									   10, argtypes, values, nulls, false, 0);
+									   " $7::pg_catalog.name, $8::pg_catalog.name, $9, $10,"
+									   " $11)",
+									   11, argtypes, values, nulls, false, 0);
 		else
 			rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
 									   " (name, source, target, through, foreign_key,"
@@ -858,6 +909,8 @@ query_argtypes(const Association *assoc, AssocQuery query, Oid *argtypes)
 	argtypes[2] = JSONBOID;
 	for (int i = 0; i < assoc->def->nscope; i++)
 		argtypes[MA_FIRST_SCOPE_PARAM - 1 + i] = assoc->scope_type[i];
+	for (int i = 0; i < assoc->def->ntscope; i++)
+		argtypes[ma_tscope_param(assoc, i) - 1] = assoc->tscope_type[i];
 	switch (query)
 	{
 		case AQ_BATCH:
@@ -884,8 +937,9 @@ query_argtypes(const Association *assoc, AssocQuery query, Oid *argtypes)
 
 /*
  * ma_fill_scope_params
- *		Put the scope's values into a statement's parameter arrays (of
- *		ma_nparams(assoc) entries, SPI's nulls convention).
+ *		Put the scope's and the target scope's values into a statement's
+ *		parameter arrays (of ma_nparams(assoc) entries, SPI's nulls
+ *		convention).
  */
 void
 ma_fill_scope_params(const Association *assoc, Datum *values, char *nulls)
@@ -894,6 +948,11 @@ ma_fill_scope_params(const Association *assoc, Datum *values, char *nulls)
 	{
 		values[MA_FIRST_SCOPE_PARAM - 1 + i] = assoc->scope_value[i];
 		nulls[MA_FIRST_SCOPE_PARAM - 1 + i] = assoc->scope_null[i] ? 'n' : ' ';
+	}
+	for (int i = 0; i < assoc->def->ntscope; i++)
+	{
+		values[ma_tscope_param(assoc, i) - 1] = assoc->tscope_value[i];
+		nulls[ma_tscope_param(assoc, i) - 1] = assoc->tscope_null[i] ? 'n' : ' ';
 	}
 }
 

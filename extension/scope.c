@@ -41,7 +41,17 @@ static const char *const canonical_settings[][2] = {
 static int	enter_canonical_settings(void);
 static void leave_canonical_settings(int nestlevel);
 static char *canonical_text(Oid coltype, int32 typmod, const char *value);
-static char *canonical_scope_value(const AssocDef *def, int n);
+static char *canonical_scope_value(Oid relid, AttrNumber attnum,
+								   const char *name, const char *value);
+static void parse_scope_object(Jsonb *scope, const char *argname, int *n,
+							   char ***names, char ***values,
+							   AttrNumber **attnums);
+static void canonicalize_scope_object(Jsonb **scope, int n, char **names,
+									  char **values, AttrNumber *attnums,
+									  Oid relid);
+static void read_scope_values(Oid relid, int n, AttrNumber *attnums,
+							  char **values, Oid **types, Datum **datums,
+							  bool **nulls);
 static Jsonb *replace_scope_strings(Jsonb *scope, char **values);
 
 /*
@@ -68,63 +78,79 @@ leave_canonical_settings(int nestlevel)
 }
 
 /*
- * ma_parse_scope
- *		Split a scope object into column names and text values.  A scope is
- *		a JSON object of scalars; JSON null means the column IS NULL.
+ * parse_scope_object
+ *		Split a scope object (the argument argname) into column names and
+ *		text values.  A scope is a JSON object of scalars; JSON null means
+ *		the column IS NULL.
  */
-void
-ma_parse_scope(AssocDef *def)
+static void
+parse_scope_object(Jsonb *scope, const char *argname, int *n, char ***names,
+				   char ***values, AttrNumber **attnums)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	int			n = 0;
+	int			i = 0;
 
-	def->nscope = 0;
-	if (def->scope == NULL)
+	*n = 0;
+	if (scope == NULL)
 		return;
-	if (!JB_ROOT_IS_OBJECT(def->scope) || JB_ROOT_IS_SCALAR(def->scope))
+	if (!JB_ROOT_IS_OBJECT(scope) || JB_ROOT_IS_SCALAR(scope))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scope must be a JSON object")));
-	def->nscope = JB_ROOT_COUNT(def->scope);
-	def->scopename = palloc0(sizeof(char *) * Max(def->nscope, 1));
-	def->scopevalue = palloc0(sizeof(char *) * Max(def->nscope, 1));
-	def->scopeattnum = palloc0(sizeof(AttrNumber) * Max(def->nscope, 1));
+				 errmsg("%s must be a JSON object", argname)));
+	*n = JB_ROOT_COUNT(scope);
+	*names = palloc0(sizeof(char *) * Max(*n, 1));
+	*values = palloc0(sizeof(char *) * Max(*n, 1));
+	*attnums = palloc0(sizeof(AttrNumber) * Max(*n, 1));
 
-	it = JsonbIteratorInit(&def->scope->root);
+	it = JsonbIteratorInit(&scope->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		if (tok == WJB_KEY)
-			def->scopename[n] = pnstrdup(v.val.string.val, v.val.string.len);
+			(*names)[i] = pnstrdup(v.val.string.val, v.val.string.len);
 		else if (tok == WJB_VALUE)
 		{
 			switch (v.type)
 			{
 				case jbvNull:
-					def->scopevalue[n] = NULL;
+					(*values)[i] = NULL;
 					break;
 				case jbvString:
-					def->scopevalue[n] = pnstrdup(v.val.string.val,
-												  v.val.string.len);
+					(*values)[i] = pnstrdup(v.val.string.val, v.val.string.len);
 					break;
 				case jbvNumeric:
-					def->scopevalue[n] =
+					(*values)[i] =
 						DatumGetCString(DirectFunctionCall1(numeric_out,
 															NumericGetDatum(v.val.numeric)));
 					break;
 				case jbvBool:
-					def->scopevalue[n] = pstrdup(v.val.boolean ? "true" : "false");
+					(*values)[i] = pstrdup(v.val.boolean ? "true" : "false");
 					break;
 				default:
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("scope value of \"%s\" must be a JSON scalar",
-									def->scopename[n])));
+							 errmsg("%s value of \"%s\" must be a JSON scalar",
+									argname, (*names)[i])));
 			}
-			n++;
+			i++;
 		}
 	}
+}
+
+/*
+ * ma_parse_scope
+ *		Split a definition's scope (through columns) and target scope
+ *		(target columns) into column names and text values.
+ */
+void
+ma_parse_scope(AssocDef *def)
+{
+	parse_scope_object(def->scope, "scope", &def->nscope, &def->scopename,
+					   &def->scopevalue, &def->scopeattnum);
+	parse_scope_object(def->target_scope, "target_scope", &def->ntscope,
+					   &def->tscopename, &def->tscopevalue,
+					   &def->tscopeattnum);
 }
 
 /*
@@ -154,20 +180,22 @@ canonical_text(Oid coltype, int32 typmod, const char *value)
 
 /*
  * canonical_scope_value
- *		The canonical text of scope value n of a definition; bad input for
- *		its column's type raises 22023, with the type's message as detail.
+ *		The canonical text of a scope value of column relid.attnum (named
+ *		name); bad input for its type raises 22023, with the type's message
+ *		as detail.
  */
 static char *
-canonical_scope_value(const AssocDef *def, int n)
+canonical_scope_value(Oid relid, AttrNumber attnum, const char *name,
+					  const char *value)
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	Oid			coltype = get_atttype(def->through, def->scopeattnum[n]);
+	Oid			coltype = get_atttype(relid, attnum);
 	char	   *text = NULL;
 
 	PG_TRY();
 	{
 		/* without a typmod, as a cast to the type would read it */
-		text = canonical_text(coltype, -1, def->scopevalue[n]);
+		text = canonical_text(coltype, -1, value);
 	}
 	PG_CATCH();
 	{
@@ -179,7 +207,7 @@ canonical_scope_value(const AssocDef *def, int n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scope value of \"%s\" is not a valid %s",
-						def->scopename[n], format_type_be(coltype)),
+						name, format_type_be(coltype)),
 				 errdetail("%s", edata->message)));
 	}
 	PG_END_TRY();
@@ -187,49 +215,66 @@ canonical_scope_value(const AssocDef *def, int n)
 }
 
 /*
- * ma_canonicalize_scope
- *		Resolve a validated definition's scope values under the caller's
- *		settings and store them, in def->scope and def->scopevalue, in
- *		canonical form.  Only JSON strings are rewritten: numbers, booleans
- *		and null read the same under any settings.  A value that is not
- *		valid input for its column's type raises 22023.
+ * canonicalize_scope_object
+ *		Resolve the values of a scope object on relation relid (names,
+ *		values and attnums as parsed) under the caller's settings and store
+ *		them, in *scope and values, in canonical form.  Only JSON strings
+ *		are rewritten: numbers, booleans and null read the same under any
+ *		settings.
  */
-void
-ma_canonicalize_scope(AssocDef *def)
+static void
+canonicalize_scope_object(Jsonb **scope, int n, char **names, char **values,
+						  AttrNumber *attnums, Oid relid)
 {
 	char	  **replaced;
 	bool		changed = false;
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	int			n = 0;
+	int			i = 0;
 
-	if (def->scope == NULL || def->nscope == 0)
+	if (*scope == NULL || n == 0)
 		return;
-	replaced = palloc0(sizeof(char *) * def->nscope);
-	it = JsonbIteratorInit(&def->scope->root);
+	replaced = palloc0(sizeof(char *) * n);
+	it = JsonbIteratorInit(&(*scope)->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		char	   *text;
 
 		if (tok != WJB_VALUE)
 			continue;
-		if (def->scopevalue[n] == NULL)
+		if (values[i] == NULL)
 		{
-			n++;
+			i++;
 			continue;
 		}
-		text = canonical_scope_value(def, n);
-		if (v.type == jbvString && strcmp(text, def->scopevalue[n]) != 0)
+		text = canonical_scope_value(relid, attnums[i], names[i], values[i]);
+		if (v.type == jbvString && strcmp(text, values[i]) != 0)
 		{
-			replaced[n] = text;
-			def->scopevalue[n] = text;
+			replaced[i] = text;
+			values[i] = text;
 			changed = true;
 		}
-		n++;
+		i++;
 	}
 	if (changed)
-		def->scope = replace_scope_strings(def->scope, replaced);
+		*scope = replace_scope_strings(*scope, replaced);
+}
+
+/*
+ * ma_canonicalize_scope
+ *		Resolve a validated definition's scope and target scope values
+ *		under the caller's settings and store them in canonical form.  A
+ *		value that is not valid input for its column's type raises 22023.
+ */
+void
+ma_canonicalize_scope(AssocDef *def)
+{
+	canonicalize_scope_object(&def->scope, def->nscope, def->scopename,
+							  def->scopevalue, def->scopeattnum, def->through);
+	canonicalize_scope_object(&def->target_scope, def->ntscope,
+							  def->tscopename, def->tscopevalue,
+							  def->tscopeattnum, def->target);
 }
 
 /*
@@ -267,37 +312,53 @@ replace_scope_strings(Jsonb *scope, char **values)
 }
 
 /*
- * ma_scope_values
- *		The scope values of a cached association as Datums of their
- *		columns' types (and whether each is SQL NULL), read under the
+ * read_scope_values
+ *		Scope values (n of them, of columns attnums of relid) as Datums of
+ *		their columns' types, and whether each is SQL NULL, read under the
  *		canonical settings, in the current memory context.
  */
-void
-ma_scope_values(Association *assoc)
+static void
+read_scope_values(Oid relid, int n, AttrNumber *attnums, char **values,
+				  Oid **types, Datum **datums, bool **nulls)
 {
-	AssocDef   *def = assoc->def;
 	int			nestlevel;
 
-	assoc->scope_type = palloc0(sizeof(Oid) * Max(def->nscope, 1));
-	assoc->scope_value = palloc0(sizeof(Datum) * Max(def->nscope, 1));
-	assoc->scope_null = palloc0(sizeof(bool) * Max(def->nscope, 1));
+	*types = palloc0(sizeof(Oid) * Max(n, 1));
+	*datums = palloc0(sizeof(Datum) * Max(n, 1));
+	*nulls = palloc0(sizeof(bool) * Max(n, 1));
 	nestlevel = enter_canonical_settings();
-	for (int i = 0; i < def->nscope; i++)
+	for (int i = 0; i < n; i++)
 	{
 		int32		typmod;
 		Oid			collation;
 		Oid			typinput;
 		Oid			typioparam;
 
-		get_atttypetypmodcoll(def->through, def->scopeattnum[i],
-							  &assoc->scope_type[i], &typmod, &collation);
-		assoc->scope_null[i] = def->scopevalue[i] == NULL;
-		if (assoc->scope_null[i])
+		get_atttypetypmodcoll(relid, attnums[i], &(*types)[i], &typmod,
+							  &collation);
+		(*nulls)[i] = values[i] == NULL;
+		if ((*nulls)[i])
 			continue;
-		getTypeInputInfo(assoc->scope_type[i], &typinput, &typioparam);
-		assoc->scope_value[i] = OidInputFunctionCall(typinput,
-													 def->scopevalue[i],
-													 typioparam, -1);
+		getTypeInputInfo((*types)[i], &typinput, &typioparam);
+		(*datums)[i] = OidInputFunctionCall(typinput, values[i], typioparam, -1);
 	}
 	leave_canonical_settings(nestlevel);
+}
+
+/*
+ * ma_scope_values
+ *		The scope and target scope values of a cached association, read
+ *		once, under the canonical settings.
+ */
+void
+ma_scope_values(Association *assoc)
+{
+	AssocDef   *def = assoc->def;
+
+	read_scope_values(def->through, def->nscope, def->scopeattnum,
+					  def->scopevalue, &assoc->scope_type,
+					  &assoc->scope_value, &assoc->scope_null);
+	read_scope_values(def->target, def->ntscope, def->tscopeattnum,
+					  def->tscopevalue, &assoc->tscope_type,
+					  &assoc->tscope_value, &assoc->tscope_null);
 }

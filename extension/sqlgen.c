@@ -60,6 +60,10 @@ static void append_update(StringInfo buf, const Association *assoc,
 static void append_other_links(StringInfo buf, const Association *assoc,
 							   const QueryNames *n);
 static bool is_timestamp(const AssocDef *def, AttrNumber attnum);
+static void append_target_scope(StringInfo buf, const Association *assoc,
+								const char *alias);
+static void append_target_in_scope(StringInfo buf, const Association *assoc,
+								   const QueryNames *n);
 
 /*
  * type_name
@@ -171,9 +175,58 @@ append_scope(StringInfo buf, const Association *assoc, const char *alias)
 }
 
 /*
+ * append_target_scope
+ *		" AND alias.col = $n" (or "IS NULL") for each column of the target
+ *		scope, alias being the target table.
+ */
+static void
+append_target_scope(StringInfo buf, const Association *assoc,
+					const char *alias)
+{
+	const AssocDef *def = assoc->def;
+
+	for (int i = 0; i < def->ntscope; i++)
+	{
+		AttrNumber	attnum = def->tscopeattnum[i];
+		Oid			coltype = get_atttype(def->target, attnum);
+		char	   *lhs = psprintf("%s.%s", alias,
+								   column_name(def->target, attnum));
+
+		appendStringInfoString(buf, " AND ");
+		if (assoc->tscope_null[i])
+			appendStringInfo(buf, "%s IS NULL", lhs);
+		else
+			append_equality(buf, lhs, coltype,
+							lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr,
+							psprintf("$%d", ma_tscope_param(assoc, i)),
+							assoc->tscope_type[i], false);
+	}
+}
+
+/*
+ * append_target_in_scope
+ *		" AND EXISTS (the target of link r is in the target scope)", for
+ *		statements that write links: links to targets outside the scope are
+ *		not the association's.  Nothing without a target scope.
+ */
+static void
+append_target_in_scope(StringInfo buf, const Association *assoc,
+					   const QueryNames *n)
+{
+	if (assoc->def->ntscope == 0)
+		return;
+	appendStringInfo(buf, " AND EXISTS (SELECT 1 FROM %s AS t WHERE ", n->target);
+	append_equality(buf, psprintf("r.%s", n->key[MA_OK]), assoc->keytype[MA_OK],
+					assoc->ok_eq_opr, psprintf("t.%s", n->key[MA_TK]),
+					assoc->keytype[MA_TK], false);
+	append_target_scope(buf, assoc, "t");
+	appendStringInfoChar(buf, ')');
+}
+
+/*
  * append_links_from
  *		"through AS r JOIN target AS t ON r.ok = t.tk": the links whose
- *		target row the caller can see.
+ *		target row the caller can see (and is in the target scope).
  */
 static void
 append_links_from(StringInfo buf, const Association *assoc,
@@ -183,6 +236,7 @@ append_links_from(StringInfo buf, const Association *assoc,
 	append_equality(buf, psprintf("r.%s", n->key[MA_OK]), assoc->keytype[MA_OK],
 					assoc->ok_eq_opr, psprintf("t.%s", n->key[MA_TK]),
 					assoc->keytype[MA_TK], false);
+	append_target_scope(buf, assoc, "t");
 }
 
 /* alias.fk = $1, or alias.fk = ANY ($1) */
@@ -337,6 +391,7 @@ append_update(StringInfo buf, const Association *assoc, const QueryNames *n,
 	appendStringInfoString(buf, " AND ");
 	append_target_match(buf, assoc, "r", n, "$2", true);
 	append_scope(buf, assoc, "r");
+	append_target_in_scope(buf, assoc, n);
 	if (updated)
 	{
 		/* compared as text: every type has that, not every one equality */
@@ -368,6 +423,7 @@ append_other_links(StringInfo buf, const Association *assoc,
 	appendStringInfo(buf, " AND r.%s IS NOT NULL AND NOT (", n->key[MA_OK]);
 	append_target_match(buf, assoc, "r", n, "$2", true);
 	appendStringInfoChar(buf, ')');
+	append_target_in_scope(buf, assoc, n);
 }
 
 /*
@@ -445,6 +501,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			appendStringInfo(&buf, "%s AS t WHERE ", n.target);
 			append_equality(&buf, psprintf("t.%s", n.key[MA_TK]), assoc->keytype[MA_TK],
 							assoc->tk_eq_opr, "u.x", assoc->keytype[MA_TK], false);
+			append_target_scope(&buf, assoc, "t");
 			appendStringInfoString(&buf, ") LIMIT 1)");
 			break;
 
@@ -463,6 +520,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			appendStringInfoString(&buf, " AND ");
 			append_target_match(&buf, assoc, "r", &n, "$2", true);
 			append_scope(&buf, assoc, "r");
+			append_target_in_scope(&buf, assoc, &n);
 			break;
 
 		case AQ_OTHERS:

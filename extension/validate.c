@@ -36,6 +36,7 @@ static const char *const key_argname[MA_NKEYS] = {
 };
 
 static void check_alias(const char *name);
+static void check_target_scope(AssocDef *def);
 static AttrNumber timestamp_column_named(Oid through, const char *name1,
 										 const char *name2);
 static bool timestamps_given(AssocDef *def);
@@ -162,6 +163,7 @@ ma_validate_definition(AssocDef *def)
 					 errdetail("New links are written with the scope's values.")));
 	}
 	check_scope_values(def);
+	check_target_scope(def);
 	ma_canonicalize_scope(def);
 	resolve_timestamps(def);
 }
@@ -460,6 +462,30 @@ resolve_timestamps(AssocDef *def)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("createdAt and updatedAt must be different columns")));
+}
+
+/*
+ * check_target_scope
+ *		The target scope names columns of the target table, of types with
+ *		an equality operator.
+ */
+static void
+check_target_scope(AssocDef *def)
+{
+	for (int i = 0; i < def->ntscope; i++)
+	{
+		Oid			coltype;
+
+		def->tscopeattnum[i] = column_attnum(def->target, def->tscopename[i]);
+		coltype = get_atttype(def->target, def->tscopeattnum[i]);
+		if (!OidIsValid(lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target_scope column \"%s\" has no equality operator",
+							def->tscopename[i])));
+		/* stored as the catalog spells it */
+		def->tscopename[i] = get_attname(def->target, def->tscopeattnum[i], false);
+	}
 }
 
 /*
@@ -861,6 +887,8 @@ ma_resolve_attnums(AssocDef *def)
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
 		if (def->tsname[i] != NULL)
 			def->tsattnum[i] = column_attnum(def->through, def->tsname[i]);
+	for (int i = 0; i < def->ntscope; i++)
+		def->tscopeattnum[i] = column_attnum(def->target, def->tscopename[i]);
 }
 
 /*

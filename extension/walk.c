@@ -218,6 +218,9 @@ plan_walk(Association *assoc)
 	walk->checked = true;
 	walk->usable = false;
 	/* a plain scan of a parent would miss its inheritance children */
+	/* a target scope is checked by the statements */
+	if (def->ntscope > 0)
+		return;
 	if (get_rel_relkind(def->through) != RELKIND_RELATION ||
 		get_rel_relkind(def->target) != RELKIND_RELATION ||
 		has_subclass(def->through) || has_subclass(def->target))
