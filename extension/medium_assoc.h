@@ -41,7 +41,10 @@
 /* the timestamps of a link, in the registry's timestamps object */
 #define MA_TS_CREATED	0		/* "createdAt": written when a link is made */
 #define MA_TS_UPDATED	1		/* "updatedAt": also when its attributes change */
-#define MA_NTIMESTAMPS	2
+#define MA_TS_DELETED	2		/* "deletedAt": set instead of deleting a link
+								 * (Sequelize's paranoid) */
+#define MA_NTIMESTAMPS	3
+#define ma_paranoid(def) ((def)->tsname[MA_TS_DELETED] != NULL)
 
 /* positions of the key columns in the registry's attnums array */
 #define MA_FK	0				/* through column pointing at source */
@@ -91,6 +94,7 @@ typedef enum AssocQuery
 	AQ_DELETE,					/* unlink the given targets */
 	AQ_DELETE_OTHERS,			/* unlink all but the given targets */
 	AQ_OTHERS,					/* the targets AQ_DELETE_OTHERS would unlink */
+	AQ_REVIVE,					/* paranoid: undelete links to the targets */
 	AQ_NUM_QUERIES
 } AssocQuery;
 

@@ -83,6 +83,7 @@ may_see_all(Oid relid)
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 static uint64 add_links(LinkCall *call);
+static int	delete_result(const LinkCall *call);
 static Datum single_target(const LinkCall *call);
 
 /*
@@ -455,6 +456,17 @@ check_links_after(LinkCall *call, bool by_foreign_keys, uint64 added)
 }
 
 /*
+ * delete_result
+ *		What the statements that unlink return: paranoid associations mark
+ *		links deleted rather than deleting them.
+ */
+static int
+delete_result(const LinkCall *call)
+{
+	return ma_paranoid(call->assoc->def) ? SPI_OK_UPDATE : SPI_OK_DELETE;
+}
+
+/*
  * add_links
  *		Apply through_attrs to the existing links to the targets, then link
  *		the targets not linked yet; returns the number of links created.
@@ -464,17 +476,22 @@ add_links(LinkCall *call)
 {
 	Datum		targets = call->values[1];
 	uint64		added;
+	uint64		revived = 0;
 
+	/* paranoid: a deleted link is restored rather than added again */
+	if (ma_paranoid(call->assoc->def))
+		revived = run_write(call, AQ_REVIVE, NIL, SPI_OK_UPDATE);
 	if (ma_attrs_update_links(call->assoc, call->attrcols))
 		run_write(call, AQ_UPDATE, call->attrcols, SPI_OK_UPDATE);
 	if (call->ntargets != 1)
-		return run_write(call, AQ_INSERT, call->attrcols, SPI_OK_INSERT);
+		return revived + run_write(call, AQ_INSERT, call->attrcols,
+								   SPI_OK_INSERT);
 
 	/* one target, the common case: a statement without unnest */
 	call->values[1] = single_target(call);
 	added = run_write(call, AQ_INSERT_ONE, call->attrcols, SPI_OK_INSERT);
 	call->values[1] = targets;
-	return added;
+	return revived + added;
 }
 
 /*
@@ -521,7 +538,7 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, false);
-	removed = run_write(&call, AQ_DELETE, NIL, SPI_OK_DELETE);
+	removed = run_write(&call, AQ_DELETE, NIL, delete_result(&call));
 	SPI_finish();
 	PG_RETURN_INT64((int64) removed);
 }
@@ -551,7 +568,7 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, true);
 	by_foreign_keys = check_links_before(&call);
-	removed = run_write(&call, AQ_DELETE_OTHERS, NIL, SPI_OK_DELETE);
+	removed = run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 	if (call.ntargets > 0)
 		added = add_links(&call);
 	check_links_after(&call, by_foreign_keys, added);

@@ -332,7 +332,11 @@ ma_registry_fetch(const char *name, bool missing_ok)
 const char *
 ma_timestamp_key(int i)
 {
-	return i == MA_TS_CREATED ? "createdAt" : "updatedAt";
+	static const char *const keys[MA_NTIMESTAMPS] = {
+		"createdAt", "updatedAt", "deletedAt"
+	};
+
+	return keys[i];
 }
 
 /*
@@ -923,6 +927,7 @@ query_argtypes(const Association *assoc, AssocQuery query, Oid *argtypes)
 		case AQ_READ:
 		case AQ_COUNT:
 		case AQ_HAS_ALL:
+		case AQ_REVIVE:
 		case AQ_CHECK:
 		case AQ_DELETE:
 		case AQ_DELETE_OTHERS:

@@ -60,6 +60,12 @@ static void append_update(StringInfo buf, const Association *assoc,
 static void append_other_links(StringInfo buf, const Association *assoc,
 							   const QueryNames *n);
 static bool is_timestamp(const AssocDef *def, AttrNumber attnum);
+static void append_link_conditions(StringInfo buf, const Association *assoc,
+								   const char *alias);
+static void append_delete_start(StringInfo buf, const Association *assoc,
+								const QueryNames *n);
+static void append_revive(StringInfo buf, const Association *assoc,
+						  const QueryNames *n);
 static void append_target_scope(StringInfo buf, const Association *assoc,
 								const char *alias);
 static void append_target_in_scope(StringInfo buf, const Association *assoc,
@@ -224,6 +230,66 @@ append_target_in_scope(StringInfo buf, const Association *assoc,
 }
 
 /*
+ * append_link_conditions
+ *		The conditions a through row in alias must meet to be one of the
+ *		association's links: its scope, and (paranoid) not deleted.
+ */
+static void
+append_link_conditions(StringInfo buf, const Association *assoc,
+					   const char *alias)
+{
+	const AssocDef *def = assoc->def;
+
+	append_scope(buf, assoc, alias);
+	if (ma_paranoid(def))
+		appendStringInfo(buf, " AND %s.%s IS NULL", alias,
+						 column_name(def->through, def->tsattnum[MA_TS_DELETED]));
+}
+
+/*
+ * append_delete_start
+ *		"DELETE FROM through AS r WHERE ", or for a paranoid association
+ *		"UPDATE through AS r SET deletedAt = now WHERE ".
+ */
+static void
+append_delete_start(StringInfo buf, const Association *assoc,
+					const QueryNames *n)
+{
+	const AssocDef *def = assoc->def;
+
+	if (ma_paranoid(def))
+		appendStringInfo(buf, "UPDATE %s AS r SET %s = pg_catalog.statement_timestamp() WHERE ",
+						 n->through,
+						 column_name(def->through, def->tsattnum[MA_TS_DELETED]));
+	else
+		appendStringInfo(buf, "DELETE FROM %s AS r WHERE ", n->through);
+}
+
+/*
+ * append_revive
+ *		Paranoid: undelete the deleted links to the targets $2, as adding
+ *		them again does, touching updatedAt.
+ */
+static void
+append_revive(StringInfo buf, const Association *assoc, const QueryNames *n)
+{
+	const AssocDef *def = assoc->def;
+	char	   *deleted = column_name(def->through, def->tsattnum[MA_TS_DELETED]);
+
+	appendStringInfo(buf, "UPDATE %s AS r SET %s = NULL", n->through, deleted);
+	if (def->tsname[MA_TS_UPDATED] != NULL)
+		appendStringInfo(buf, ", %s = pg_catalog.statement_timestamp()",
+						 column_name(def->through, def->tsattnum[MA_TS_UPDATED]));
+	appendStringInfoString(buf, " WHERE ");
+	append_source_match(buf, assoc, "r", n, false);
+	appendStringInfoString(buf, " AND ");
+	append_target_match(buf, assoc, "r", n, "$2", true);
+	append_scope(buf, assoc, "r");
+	appendStringInfo(buf, " AND r.%s IS NOT NULL", deleted);
+	append_target_in_scope(buf, assoc, n);
+}
+
+/*
  * append_links_from
  *		"through AS r JOIN target AS t ON r.ok = t.tk": the links whose
  *		target row the caller can see (and is in the target scope).
@@ -308,7 +374,7 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 	for (int i = 0; i < def->nscope; i++)
 		appendStringInfo(buf, ", %s", column_name(def->through, def->scopeattnum[i]));
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
-		if (def->tsname[i] != NULL &&
+		if (def->tsname[i] != NULL && i != MA_TS_DELETED &&
 			!list_member_int(attrs, def->tsattnum[i]))
 			appendStringInfo(buf, ", %s", column_name(def->through, def->tsattnum[i]));
 	foreach(lc, attrs)
@@ -323,7 +389,7 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 			appendStringInfo(buf, ", $%d", MA_FIRST_SCOPE_PARAM + i);
 	}
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
-		if (def->tsname[i] != NULL &&
+		if (def->tsname[i] != NULL && i != MA_TS_DELETED &&
 			!list_member_int(attrs, def->tsattnum[i]))
 			appendStringInfoString(buf, ", pg_catalog.statement_timestamp()");
 	foreach(lc, attrs)
@@ -390,7 +456,7 @@ append_update(StringInfo buf, const Association *assoc, const QueryNames *n,
 	append_source_match(buf, assoc, "r", n, false);
 	appendStringInfoString(buf, " AND ");
 	append_target_match(buf, assoc, "r", n, "$2", true);
-	append_scope(buf, assoc, "r");
+	append_link_conditions(buf, assoc, "r");
 	append_target_in_scope(buf, assoc, n);
 	if (updated)
 	{
@@ -419,7 +485,7 @@ append_other_links(StringInfo buf, const Association *assoc,
 				   const QueryNames *n)
 {
 	append_source_match(buf, assoc, "r", n, false);
-	append_scope(buf, assoc, "r");
+	append_link_conditions(buf, assoc, "r");
 	appendStringInfo(buf, " AND r.%s IS NOT NULL AND NOT (", n->key[MA_OK]);
 	append_target_match(buf, assoc, "r", n, "$2", true);
 	appendStringInfoChar(buf, ')');
@@ -446,7 +512,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			append_links_from(&buf, assoc, &n);
 			appendStringInfoString(&buf, " WHERE ");
 			append_source_match(&buf, assoc, "r", &n, false);
-			append_scope(&buf, assoc, "r");
+			append_link_conditions(&buf, assoc, "r");
 			break;
 
 		case AQ_BATCH:
@@ -457,7 +523,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			append_links_from(&buf, assoc, &n);
 			appendStringInfoString(&buf, " WHERE ");
 			append_source_match(&buf, assoc, "r", &n, true);
-			append_scope(&buf, assoc, "r");
+			append_link_conditions(&buf, assoc, "r");
 			break;
 
 		case AQ_COUNT:
@@ -465,7 +531,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			append_links_from(&buf, assoc, &n);
 			appendStringInfoString(&buf, " WHERE ");
 			append_source_match(&buf, assoc, "r", &n, false);
-			append_scope(&buf, assoc, "r");
+			append_link_conditions(&buf, assoc, "r");
 			break;
 
 		case AQ_HAS_ONE:
@@ -475,7 +541,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			append_source_match(&buf, assoc, "r", &n, false);
 			appendStringInfoString(&buf, " AND ");
 			append_target_match(&buf, assoc, "r", &n, "$2", false);
-			append_scope(&buf, assoc, "r");
+			append_link_conditions(&buf, assoc, "r");
 			appendStringInfoChar(&buf, ')');
 			break;
 
@@ -487,7 +553,7 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			append_source_match(&buf, assoc, "r", &n, false);
 			appendStringInfoString(&buf, " AND ");
 			append_target_match(&buf, assoc, "r", &n, "u.x", false);
-			append_scope(&buf, assoc, "r");
+			append_link_conditions(&buf, assoc, "r");
 			appendStringInfoString(&buf, "))");
 			break;
 
@@ -515,11 +581,11 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE:
-			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
+			append_delete_start(&buf, assoc, &n);
 			append_source_match(&buf, assoc, "r", &n, false);
 			appendStringInfoString(&buf, " AND ");
 			append_target_match(&buf, assoc, "r", &n, "$2", true);
-			append_scope(&buf, assoc, "r");
+			append_link_conditions(&buf, assoc, "r");
 			append_target_in_scope(&buf, assoc, &n);
 			break;
 
@@ -530,8 +596,12 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE_OTHERS:
-			appendStringInfo(&buf, "DELETE FROM %s AS r WHERE ", n.through);
+			append_delete_start(&buf, assoc, &n);
 			append_other_links(&buf, assoc, &n);
+			break;
+
+		case AQ_REVIVE:
+			append_revive(&buf, assoc, &n);
 			break;
 
 		default:

@@ -57,6 +57,8 @@ query_purpose(AssocQuery query)
 			return "deleting the links not kept";
 		case AQ_OTHERS:
 			return "finding the links not kept";
+		case AQ_REVIVE:
+			return "restoring deleted links";
 		default:
 			return "running a statement";
 	}

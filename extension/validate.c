@@ -37,9 +37,10 @@ static const char *const key_argname[MA_NKEYS] = {
 
 static void check_alias(const char *name);
 static void check_target_scope(AssocDef *def);
+static bool column_not_null(Oid relid, AttrNumber attnum);
 static AttrNumber timestamp_column_named(Oid through, const char *name1,
 										 const char *name2);
-static bool timestamps_given(AssocDef *def);
+static bool timestamps_given(AssocDef *def, bool *mentioned);
 static void check_timestamp_column(const AssocDef *def, int i);
 static void resolve_timestamps(AssocDef *def);
 static AttrNumber single_column_fk_target(Oid through, AttrNumber col,
@@ -335,13 +336,15 @@ timestamp_column_named(Oid through, const char *name1, const char *name2)
 
 /*
  * timestamps_given
- *		Read the timestamps argument, an object naming the columns
- *		({"createdAt": "created_at", "updatedAt": null}), into def->tsname;
- *		false if it asks for detection (true), true otherwise (false or an
- *		object).
+ *		Read the timestamps argument: true (or NULL) finds "createdAt" and
+ *		"updatedAt" by name, false means none, and an object names columns
+ *		({"createdAt": "created_at", "deletedAt": "deletedAt"}; null or
+ *		false leaves one out), the keys it leaves out of "createdAt" and
+ *		"updatedAt" being found by name.  Sets def->tsname of the keys
+ *		named and mentioned[i] of the keys given; returns false for "none".
  */
 static bool
-timestamps_given(AssocDef *def)
+timestamps_given(AssocDef *def, bool *mentioned)
 {
 	Jsonb	   *arg = def->timestamps_arg;
 	JsonbIterator *it;
@@ -349,18 +352,20 @@ timestamps_given(AssocDef *def)
 	JsonbIteratorToken tok;
 	int			current = -1;
 
+	if (arg == NULL)
+		return true;
 	if (JB_ROOT_IS_SCALAR(arg))
 	{
 		JsonbValue	scalar;
 
 		if (JsonbExtractScalar(&arg->root, &scalar) && scalar.type == jbvBool)
-			return !scalar.val.boolean;
+			return scalar.val.boolean;
 	}
 	if (!JB_ROOT_IS_OBJECT(arg) || JB_ROOT_IS_SCALAR(arg))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("timestamps must be true, false or a JSON object"),
-				 errhint("Name the columns: {\"createdAt\": \"created_at\", \"updatedAt\": \"updated_at\"}; null or false leaves one out.")));
+				 errhint("Name the columns: {\"createdAt\": \"created_at\", \"updatedAt\": \"updated_at\", \"deletedAt\": \"deleted_at\"}; null or false leaves one out.")));
 	it = JsonbIteratorInit(&arg->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -376,7 +381,8 @@ timestamps_given(AssocDef *def)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("unknown key \"%s\" in timestamps", key),
-						 errhint("The keys are \"createdAt\" and \"updatedAt\".")));
+						 errhint("The keys are \"createdAt\", \"updatedAt\" and \"deletedAt\".")));
+			mentioned[current] = true;
 		}
 		else if (tok == WJB_VALUE)
 		{
@@ -429,39 +435,56 @@ check_timestamp_column(const AssocDef *def, int i)
 
 /*
  * resolve_timestamps
- *		The through columns that hold the links' creation and update times,
- *		as Sequelize keeps them: by default "createdAt" and "updatedAt" (or
- *		created_at and updated_at, Sequelize's underscored names) when the
- *		through table has them with a date/time type; or the columns the
- *		timestamps argument names; none with false.
+ *		The through columns that hold the links' creation, update and
+ *		(paranoid) deletion times, as Sequelize keeps them: "createdAt" and
+ *		"updatedAt" (or created_at and updated_at, Sequelize's underscored
+ *		names) are found by name when the through table has them with a
+ *		date/time type, unless the timestamps argument names them or leaves
+ *		them out; "deletedAt" is used only when named.
  */
 static void
 resolve_timestamps(AssocDef *def)
 {
-	if (def->timestamps_arg == NULL || !timestamps_given(def))
+	bool		mentioned[MA_NTIMESTAMPS] = {false};
+	bool		any = timestamps_given(def, mentioned);
+
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
 	{
-		def->tsattnum[MA_TS_CREATED] =
-			timestamp_column_named(def->through, "createdAt", "created_at");
-		def->tsattnum[MA_TS_UPDATED] =
-			timestamp_column_named(def->through, "updatedAt", "updated_at");
+		if (!any)
+			def->tsname[i] = NULL;
+		if (def->tsname[i] != NULL)
+			def->tsattnum[i] = column_attnum(def->through, def->tsname[i]);
+		else if (any && !mentioned[i] && i == MA_TS_CREATED)
+			def->tsattnum[i] = timestamp_column_named(def->through,
+													  "createdAt", "created_at");
+		else if (any && !mentioned[i] && i == MA_TS_UPDATED)
+			def->tsattnum[i] = timestamp_column_named(def->through,
+													  "updatedAt", "updated_at");
+		else
+			def->tsattnum[i] = InvalidAttrNumber;
 	}
-	else
-		for (int i = 0; i < MA_NTIMESTAMPS; i++)
-			if (def->tsname[i] != NULL)
-				def->tsattnum[i] = column_attnum(def->through, def->tsname[i]);
 
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
 	{
 		def->tsname[i] = AttributeNumberIsValid(def->tsattnum[i]) ?
 			get_attname(def->through, def->tsattnum[i], false) : NULL;
-		if (def->tsname[i] != NULL)
-			check_timestamp_column(def, i);
+		if (def->tsname[i] == NULL)
+			continue;
+		check_timestamp_column(def, i);
+		for (int j = 0; j < i; j++)
+			if (def->tsname[j] != NULL && def->tsattnum[j] == def->tsattnum[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s and %s must be different columns",
+								ma_timestamp_key(j), ma_timestamp_key(i))));
 	}
-	if (def->tsname[MA_TS_CREATED] != NULL &&
-		def->tsattnum[MA_TS_CREATED] == def->tsattnum[MA_TS_UPDATED])
+	if (def->tsname[MA_TS_DELETED] != NULL &&
+		column_not_null(def->through, def->tsattnum[MA_TS_DELETED]))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("createdAt and updatedAt must be different columns")));
+				 errmsg("deletedAt column \"%s\" is NOT NULL",
+						def->tsname[MA_TS_DELETED]),
+				 errdetail("A link is live while its deletedAt is null.")));
 }
 
 /*
@@ -486,6 +509,22 @@ check_target_scope(AssocDef *def)
 		/* stored as the catalog spells it */
 		def->tscopename[i] = get_attname(def->target, def->tscopeattnum[i], false);
 	}
+}
+
+/* is relid.attnum NOT NULL? */
+static bool
+column_not_null(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+									  Int16GetDatum(attnum));
+	bool		notnull = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+	}
+	return notnull;
 }
 
 /*
@@ -1050,6 +1089,12 @@ ma_through_attr_columns(const Association *assoc, Jsonb *attrs)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("through_attrs cannot set column \"%s\", which is generated",
 							col)));
+		if (ma_paranoid(def) && attnum == def->tsattnum[MA_TS_DELETED])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("through_attrs cannot set deletedAt column \"%s\"",
+							col),
+					 errhint("Use medium_assoc.remove() to delete a link.")));
 		result = list_append_unique_int(result, attnum);
 	}
 	list_sort(result, list_int_cmp);

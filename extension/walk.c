@@ -218,8 +218,8 @@ plan_walk(Association *assoc)
 	walk->checked = true;
 	walk->usable = false;
 	/* a plain scan of a parent would miss its inheritance children */
-	/* a target scope is checked by the statements */
-	if (def->ntscope > 0)
+	/* a target scope and deleted links are left to the statements */
+	if (def->ntscope > 0 || ma_paranoid(def))
 		return;
 	if (get_rel_relkind(def->through) != RELKIND_RELATION ||
 		get_rel_relkind(def->target) != RELKIND_RELATION ||

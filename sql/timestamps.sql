@@ -93,6 +93,40 @@ SELECT medium_assoc.add('saves', 2, 2);
 SELECT medium_assoc.add('saves', 2, 2, '{"created_at": "2024-01-01Z", "updated_at": "2024-01-01Z"}');
 SELECT medium_assoc.drop_association('saves');
 
+-- paranoid through rows (Sequelize's paranoid: true, "deletedAt"): remove
+-- and set mark links deleted, reads and counts ignore them, adding one
+-- again restores it
+CREATE TABLE medium_follows (
+    "followerId" int REFERENCES "MediumUsers", "articleId" int REFERENCES "MediumArticles",
+    "createdAt" timestamptz NOT NULL, "updatedAt" timestamptz NOT NULL, "deletedAt" timestamptz,
+    PRIMARY KEY ("followerId", "articleId"));
+SELECT medium_assoc.belongs_to_many('"MediumUsers"', '"MediumArticles"', 'medium_follows', 'follows',
+    timestamps => '{"deletedAt": "deletedAt"}');
+SELECT timestamps FROM medium_assoc.associations WHERE name = 'follows';
+SELECT medium_assoc.add('follows', 1, ARRAY[1, 2, 3]);
+SELECT medium_assoc.remove('follows', 1, 2);
+SELECT medium_assoc.remove('follows', 1, 2);
+CREATE VIEW mf AS SELECT "articleId", "deletedAt" IS NOT NULL AS deleted FROM medium_follows;
+SELECT * FROM mf ORDER BY 1;
+SELECT "title" FROM follows(1) ORDER BY 1;
+SELECT source, (target)."id" FROM follows_batch(ARRAY[1]) ORDER BY 2;
+SELECT medium_assoc.count('follows', 1), medium_assoc.has('follows', 1, 2),
+       medium_assoc.has('follows', 1, ARRAY[1, 3]);
+SELECT * FROM medium_assoc.set('follows', 1, ARRAY[2, 3]);
+SELECT * FROM mf ORDER BY 1;
+UPDATE medium_follows SET "updatedAt" = '2024-01-01Z' WHERE "articleId" = 1;
+SELECT medium_assoc.add('follows', 1, ARRAY[1, 4]);
+SELECT "articleId", "deletedAt" IS NOT NULL AS deleted, "updatedAt" > '2024-01-01Z' AS touched
+  FROM medium_follows ORDER BY 1;
+SELECT medium_assoc.count('follows', 1);
+SELECT medium_assoc.add('follows', 1, 1, '{"deletedAt": "2024-01-01Z"}');
+-- a deletedAt column must be nullable
+SELECT medium_assoc.belongs_to_many('"MediumUsers"', '"MediumArticles"', 'medium_follows', 'bad',
+    timestamps => '{"deletedAt": "createdAt", "createdAt": null}');
+DROP VIEW mf;
+SELECT medium_assoc.drop_association('follows');
+DROP TABLE medium_follows;
+
 -- bad timestamps arguments change nothing
 SELECT medium_assoc.belongs_to_many('"MediumUsers"', '"MediumArticles"', 'medium_saves', 'bad',
     timestamps => '{"created": "created_at"}');
