@@ -831,7 +831,8 @@ refuse_reader_rename(RenameStmt *stmt)
 			char	   *symbol = TextDatumGetCString(src);
 
 			is_reader = strcmp(symbol, MA_READER_SYMBOL) == 0 ||
-				strcmp(symbol, MA_BATCH_SYMBOL) == 0;
+				strcmp(symbol, MA_BATCH_SYMBOL) == 0 ||
+				strncmp(symbol, MA_TYPED_PREFIX, strlen(MA_TYPED_PREFIX)) == 0;
 		}
 		ReleaseSysCache(tup);
 	}
@@ -839,7 +840,7 @@ refuse_reader_rename(RenameStmt *stmt)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cannot rename function %s", get_func_name(funcoid)),
-				 errdetail("It is a reader of a medium_assoc association, whose name is the association's."),
+				 errdetail("It is a reader or helper of a medium_assoc association, whose name is the association's."),
 				 errhint("Drop the association with medium_assoc.drop_association() and register it under the new name.")));
 }
 

@@ -35,6 +35,16 @@
 #define MA_BATCH_SUFFIX		"_batch"
 #define MA_KIND				"belongs_to_many"
 
+/* the typed helpers of an association: <alias><suffix>, running symbol */
+#define MA_ADD_SUFFIX		"_add"
+#define MA_REMOVE_SUFFIX	"_remove"
+#define MA_SET_SUFFIX		"_set"
+#define MA_HAS_SUFFIX		"_has"
+#define MA_COUNT_SUFFIX		"_count"
+#define MA_TYPED_PREFIX		"medium_assoc_typed_"
+/* aliases up to this long get typed helpers (the longest suffix fits) */
+#define MA_MAX_HELPER_ALIAS_LEN	(NAMEDATALEN - 1 - (int) strlen(MA_REMOVE_SUFFIX))
+
 /* an alias must leave room for the "_batch" suffix within NAMEDATALEN */
 #define MA_MAX_ALIAS_LEN	(NAMEDATALEN - 1 - (int) strlen(MA_BATCH_SUFFIX))
 
@@ -217,6 +227,7 @@ extern void ma_become_registry_owner(RegistryUser *saved);
 extern void ma_restore_user(RegistryUser *saved);
 extern Association *ma_lookup(const char *name);
 extern Association *ma_lookup_for_function(Oid fn_oid, bool batch);
+extern Association *ma_lookup_for_helper(Oid fn_oid, const char *suffix);
 extern SPIPlanPtr ma_get_plan(Association *assoc, AssocQuery query,
 							  List *attrs);
 extern void ma_fill_scope_params(const Association *assoc, Datum *values,
@@ -252,6 +263,10 @@ extern Oid	ma_find_function(const char *name, const char *symbol);
 extern void ma_ensure_objects(const AssocDef *def);
 extern char *ma_batch_name(const char *name);
 extern void ma_refresh_comments(const AssocDef *def);
+extern int	ma_helper_count(const char *alias);
+extern char *ma_helper_name(const char *alias, int i);
+extern const char *ma_helper_symbol(int i);
+extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 
 /* sqlgen.c */
 extern char *ma_build_query(const Association *assoc, AssocQuery query,

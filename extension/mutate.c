@@ -58,7 +58,8 @@ typedef struct LinkCall
 } LinkCall;
 
 static void prepare_call(FunctionCallInfo fcinfo, LinkCall *call,
-						 bool with_targets, bool with_attrs, int names);
+						 bool with_targets, bool with_attrs, int names,
+						 const char *suffix);
 static uint32 key_hash(Oid keytype, Oid collation, Datum value,
 					   AttrNumber attnum);
 static void lock_hash(Oid through, uint32 hash);
@@ -121,42 +122,55 @@ count_link(TupleTableSlot *row, void *arg)
  *		the call's statements name (names: MA_NAMES_*, as the parser would),
  *		and convert the source (and the targets) to key values.  Writers
  *		pass with_attrs; NULL association, source or targets are errors for
- *		them.
+ *		them.  The generic helpers take the association's name first; a
+ *		typed helper (suffix is its name's, as "_add") is the association's
+ *		own, and takes the source first.
  */
 static void
 prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
-			 bool with_attrs, int names)
+			 bool with_attrs, int names, const char *suffix)
 {
+	int			first = 1;		/* argument number of the source */
+
 	memset(call, 0, sizeof(LinkCall));
 	call->helper = fcinfo->flinfo->fn_oid;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("association must not be null")));
-	call->assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (suffix != NULL)
+	{
+		/* a typed helper: the association is in its name */
+		call->assoc = ma_lookup_for_helper(fcinfo->flinfo->fn_oid, suffix);
+		first = 0;
+	}
+	else
+	{
+		if (PG_ARGISNULL(0))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("association must not be null")));
+		call->assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	}
 	ma_require_association_usage(call->assoc, names);
 	call->values = palloc0(sizeof(Datum) * ma_nparams(call->assoc));
 	call->nulls = palloc(ma_nparams(call->assoc));
 	memset(call->nulls, ' ', ma_nparams(call->assoc));
 	ma_fill_scope_params(call->assoc, call->values, call->nulls);
 
-	if (PG_ARGISNULL(1))
+	if (PG_ARGISNULL(first))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("source must not be null")));
-	call->values[0] = ma_key_from_arg(fcinfo, 1, call->assoc->keytype[MA_SK]);
+	call->values[0] = ma_key_from_arg(fcinfo, first, call->assoc->keytype[MA_SK]);
 
 	if (with_targets)
 	{
 		ArrayType  *targets;
 
-		if (PG_ARGISNULL(2))
+		if (PG_ARGISNULL(first + 1))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("targets must not be null"),
 					 errhint("Pass an empty array for no targets.")));
-		targets = ma_keys_from_arg(fcinfo, 2, call->assoc->keytype[MA_TK],
+		targets = ma_keys_from_arg(fcinfo, first + 1, call->assoc->keytype[MA_TK],
 								   &call->has_null_target);
 		call->values[1] = PointerGetDatum(targets);
 		call->ntargets = ArrayGetNItems(ARR_NDIM(targets), ARR_DIMS(targets));
@@ -165,9 +179,9 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 		call->nulls[1] = 'n';
 
 	call->nulls[2] = 'n';
-	if (with_attrs && PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	if (with_attrs && PG_NARGS() > first + 2 && !PG_ARGISNULL(first + 2))
 	{
-		Jsonb	   *attrs = PG_GETARG_JSONB_P(3);
+		Jsonb	   *attrs = PG_GETARG_JSONB_P(first + 2);
 
 		call->attrcols = ma_through_attr_columns(call->assoc, attrs);
 		call->values[2] = JsonbPGetDatum(attrs);
@@ -495,18 +509,18 @@ add_links(LinkCall *call)
 }
 
 /*
- * medium_assoc_add
- *		add(association, source, targets, through_attrs) RETURNS bigint
+ * add_impl
+ *		add(association, source, targets, through_attrs) RETURNS bigint, and
+ *		<alias>_add(source, targets, through_attrs)
  */
-PG_FUNCTION_INFO_V1(medium_assoc_add);
-Datum
-medium_assoc_add(PG_FUNCTION_ARGS)
+static Datum
+add_impl(FunctionCallInfo fcinfo, const char *suffix)
 {
 	LinkCall	call;
 	uint64		added = 0;
 	bool		by_foreign_keys;
 
-	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE);
+	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE, suffix);
 	if (call.ntargets == 0)
 		PG_RETURN_INT64(0);
 
@@ -521,17 +535,17 @@ medium_assoc_add(PG_FUNCTION_ARGS)
 }
 
 /*
- * medium_assoc_remove
- *		remove(association, source, targets) RETURNS bigint
+ * remove_impl
+ *		remove(association, source, targets) RETURNS bigint, and
+ *		<alias>_remove(source, targets)
  */
-PG_FUNCTION_INFO_V1(medium_assoc_remove);
-Datum
-medium_assoc_remove(PG_FUNCTION_ARGS)
+static Datum
+remove_impl(FunctionCallInfo fcinfo, const char *suffix)
 {
 	LinkCall	call;
 	uint64		removed;
 
-	prepare_call(fcinfo, &call, true, true, 0);
+	prepare_call(fcinfo, &call, true, true, 0, suffix);
 	if (call.ntargets == 0)
 		PG_RETURN_INT64(0);
 
@@ -544,13 +558,13 @@ medium_assoc_remove(PG_FUNCTION_ARGS)
 }
 
 /*
- * medium_assoc_set
+ * set_impl
  *		set(association, source, targets, through_attrs)
- *		RETURNS TABLE(added bigint, removed bigint)
+ *		RETURNS TABLE(added bigint, removed bigint), and
+ *		<alias>_set(source, targets, through_attrs)
  */
-PG_FUNCTION_INFO_V1(medium_assoc_set);
-Datum
-medium_assoc_set(PG_FUNCTION_ARGS)
+static Datum
+set_impl(FunctionCallInfo fcinfo, const char *suffix)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LinkCall	call;
@@ -562,7 +576,7 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 
 	/* fn_extra holds the result's descriptor */
 	ma_init_result(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra);
-	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE);
+	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE, suffix);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -582,20 +596,20 @@ medium_assoc_set(PG_FUNCTION_ARGS)
 }
 
 /*
- * medium_assoc_has
+ * has_impl
  *		has(association, source, targets) RETURNS boolean: every target is
- *		linked (true for an empty array, null if a target is null).
+ *		linked (true for an empty array, null if a target is null); and
+ *		<alias>_has(source, targets).
  */
-PG_FUNCTION_INFO_V1(medium_assoc_has);
-Datum
-medium_assoc_has(PG_FUNCTION_ARGS)
+static Datum
+has_impl(FunctionCallInfo fcinfo, const char *suffix)
 {
 	LinkCall	call;
 	AssocQuery	query = AQ_HAS_ALL;
 	bool		isnull;
 	bool		result;
 
-	prepare_call(fcinfo, &call, true, false, MA_NAMES_TARGET);
+	prepare_call(fcinfo, &call, true, false, MA_NAMES_TARGET, suffix);
 	if (call.has_null_target)
 		PG_RETURN_NULL();
 	if (call.ntargets == 0)
@@ -618,18 +632,18 @@ medium_assoc_has(PG_FUNCTION_ARGS)
 }
 
 /*
- * medium_assoc_count
- *		count(association, source) RETURNS bigint: the number of links.
+ * count_impl
+ *		count(association, source) RETURNS bigint: the number of links; and
+ *		<alias>_count(source).
  */
-PG_FUNCTION_INFO_V1(medium_assoc_count);
-Datum
-medium_assoc_count(PG_FUNCTION_ARGS)
+static Datum
+count_impl(FunctionCallInfo fcinfo, const char *suffix)
 {
 	LinkCall	call;
 	bool		isnull;
 	int64		result;
 
-	prepare_call(fcinfo, &call, false, false, MA_NAMES_TARGET);
+	prepare_call(fcinfo, &call, false, false, MA_NAMES_TARGET, suffix);
 	result = 0;
 	if (ma_walk_links(call.assoc, call.values[0], count_link, &result))
 		PG_RETURN_INT64(result);
@@ -641,4 +655,80 @@ medium_assoc_count(PG_FUNCTION_ARGS)
 										 SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
 	PG_RETURN_INT64(result);
+}
+
+/*
+ * The generic helpers (medium_assoc.add(association, ...) and friends) and
+ * the typed helpers of each association (<alias>_add(source, targets ...),
+ * objects.c), whose parameters have the key types, so that every driver
+ * sees real parameter types.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_add);
+Datum
+medium_assoc_add(PG_FUNCTION_ARGS)
+{
+	return add_impl(fcinfo, NULL);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_typed_add);
+Datum
+medium_assoc_typed_add(PG_FUNCTION_ARGS)
+{
+	return add_impl(fcinfo, MA_ADD_SUFFIX);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_remove);
+Datum
+medium_assoc_remove(PG_FUNCTION_ARGS)
+{
+	return remove_impl(fcinfo, NULL);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_typed_remove);
+Datum
+medium_assoc_typed_remove(PG_FUNCTION_ARGS)
+{
+	return remove_impl(fcinfo, MA_REMOVE_SUFFIX);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_set);
+Datum
+medium_assoc_set(PG_FUNCTION_ARGS)
+{
+	return set_impl(fcinfo, NULL);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_typed_set);
+Datum
+medium_assoc_typed_set(PG_FUNCTION_ARGS)
+{
+	return set_impl(fcinfo, MA_SET_SUFFIX);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_has);
+Datum
+medium_assoc_has(PG_FUNCTION_ARGS)
+{
+	return has_impl(fcinfo, NULL);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_typed_has);
+Datum
+medium_assoc_typed_has(PG_FUNCTION_ARGS)
+{
+	return has_impl(fcinfo, MA_HAS_SUFFIX);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_count);
+Datum
+medium_assoc_count(PG_FUNCTION_ARGS)
+{
+	return count_impl(fcinfo, NULL);
+}
+
+PG_FUNCTION_INFO_V1(medium_assoc_typed_count);
+Datum
+medium_assoc_typed_count(PG_FUNCTION_ARGS)
+{
+	return count_impl(fcinfo, MA_COUNT_SUFFIX);
 }

@@ -2,7 +2,10 @@
  *
  * objects.c
  *	  The database objects of an association: its reader and batch reader
- *	  functions, their comments, and the dependencies that protect them.
+ *	  functions, its typed helpers (<alias>_add, _remove, _set, _has,
+ *	  _count: the generic helpers with parameters of the key types, which
+ *	  every driver can type), their comments, and the dependencies that
+ *	  protect them.
  *
  * Readers are LANGUAGE C functions made with ProcedureCreate from this
  * library's own fixed symbols, so that an owner who is not a superuser can
@@ -31,6 +34,7 @@
 #include "commands/comment.h"
 #include "commands/extension.h"
 #include "access/xact.h"
+#include "nodes/makefuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/regproc.h"
@@ -51,6 +55,11 @@ static void comment_function(Oid funcoid, const AssocDef *def, bool batch);
 static void record_dependencies(const AssocDef *def, Oid reader, Oid batch);
 static void depend_on_column(const ObjectAddress *reader, Oid relid,
 							 AttrNumber attnum);
+static Oid	create_helper(const AssocDef *def, int i, Oid nsp, Oid owner,
+						  Oid sktype, Oid tktype);
+static Oid	ensure_helper(const AssocDef *def, int i, Oid nsp, Oid owner,
+						  Oid sktype, Oid tktype);
+static void depend_on_reader(Oid helper, Oid reader);
 
 /*
  * ma_batch_name
@@ -91,11 +100,161 @@ ma_find_function(const char *name, const char *symbol)
 	return result;
 }
 
+
+/* a typed helper: its name's suffix, symbol, and signature */
+typedef struct HelperSpec
+{
+	const char *suffix;
+	const char *symbol;
+	int			nargs;			/* of source, targets, through_attrs */
+	bool		with_default;	/* through_attrs DEFAULT NULL */
+	Oid			rettype;		/* RECORDOID: TABLE(added, removed) */
+	bool		strict;
+	char		volatility;
+} HelperSpec;
+
+static const HelperSpec helper_specs[] = {
+	{MA_ADD_SUFFIX, MA_TYPED_PREFIX "add", 3, true, INT8OID, false, PROVOLATILE_VOLATILE},
+	{MA_REMOVE_SUFFIX, MA_TYPED_PREFIX "remove", 2, false, INT8OID, false, PROVOLATILE_VOLATILE},
+	{MA_SET_SUFFIX, MA_TYPED_PREFIX "set", 3, true, RECORDOID, false, PROVOLATILE_VOLATILE},
+	{MA_HAS_SUFFIX, MA_TYPED_PREFIX "has", 2, false, BOOLOID, true, PROVOLATILE_STABLE},
+	{MA_COUNT_SUFFIX, MA_TYPED_PREFIX "count", 1, false, INT8OID, true, PROVOLATILE_STABLE},
+};
+
+/*
+ * ma_helper_count, ma_helper_name, ma_helper_symbol
+ *		The typed helpers an association has: their names and symbols.
+ *		An alias too long for the longest suffix gets none.
+ */
+int
+ma_helper_count(const char *alias)
+{
+	return (int) strlen(alias) <= MA_MAX_HELPER_ALIAS_LEN ?
+		(int) lengthof(helper_specs) : 0;
+}
+
+char *
+ma_helper_name(const char *alias, int i)
+{
+	return psprintf("%s%s", alias, helper_specs[i].suffix);
+}
+
+const char *
+ma_helper_symbol(int i)
+{
+	return helper_specs[i].symbol;
+}
+
+/*
+ * ma_helper_argtypes
+ *		The input argument types of typed helper i of an association whose
+ *		source key is sktype and target key tktype; returns their number.
+ */
+int
+ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes)
+{
+	argtypes[0] = sktype;
+	argtypes[1] = get_array_type(tktype);
+	argtypes[2] = JSONBOID;
+	return helper_specs[i].nargs;
+}
+
+/*
+ * create_helper
+ *		Typed helper i of an association, e.g. <alias>_add(source <source
+ *		key type>, targets <target key type>[], through_attrs jsonb DEFAULT
+ *		NULL) RETURNS bigint: SECURITY INVOKER, running the same code as the
+ *		generic helper, with parameters every driver can type.
+ */
+static Oid
+create_helper(const AssocDef *def, int i, Oid nsp, Oid owner, Oid sktype,
+			  Oid tktype)
+{
+	static const char *const names[] = {"source", "targets", "through_attrs",
+	"added", "removed"};
+	const HelperSpec *spec = &helper_specs[i];
+	Oid			argtypes[3];
+	int			nargs = ma_helper_argtypes(i, sktype, tktype, argtypes);
+	List	   *defaults = NIL;
+	Datum		allargs = PointerGetDatum(NULL);
+	Datum		modes = PointerGetDatum(NULL);
+	int			nnames = nargs;
+	ObjectAddress addr;
+
+	if (spec->with_default)
+		defaults = list_make1(makeNullConst(JSONBOID, -1, InvalidOid));
+	if (spec->rettype == RECORDOID)
+	{
+		Datum		all[5];
+		Datum		mode[5];
+
+		for (int j = 0; j < nargs; j++)
+		{
+			all[j] = ObjectIdGetDatum(argtypes[j]);
+			mode[j] = CharGetDatum(PROARGMODE_IN);
+		}
+		all[nargs] = all[nargs + 1] = ObjectIdGetDatum(INT8OID);
+		mode[nargs] = mode[nargs + 1] = CharGetDatum(PROARGMODE_TABLE);
+		nnames = nargs + 2;
+		allargs = PointerGetDatum(construct_array(all, nnames, OIDOID,
+												  sizeof(Oid), true,
+												  TYPALIGN_INT));
+		modes = PointerGetDatum(construct_array(mode, nnames, CHAROID, 1, true,
+												TYPALIGN_CHAR));
+	}
+
+	addr = ProcedureCreate(ma_helper_name(def->name, i), nsp, false,
+						   spec->rettype == RECORDOID, spec->rettype, owner,
+						   ClanguageId, F_FMGR_C_VALIDATOR, spec->symbol,
+						   MA_LIBRARY, NULL, PROKIND_FUNCTION, false, false,
+						   spec->strict, spec->volatility, PROPARALLEL_UNSAFE,
+						   buildoidvector(argtypes, nargs), allargs, modes,
+						   text_array(names, nnames), defaults,
+						   PointerGetDatum(NULL), PointerGetDatum(NULL),
+						   InvalidOid, 1, spec->rettype == RECORDOID ? 1 : 0);
+	CommandCounterIncrement();
+	CreateComments(addr.objectId, ProcedureRelationId, 0,
+				   psprintf("%s() of medium_assoc association %s, with the key types of its source and targets",
+							spec->suffix + 1, quote_identifier(def->name)));
+	return addr.objectId;
+}
+
+/*
+ * ensure_helper
+ *		Typed helper i of an association: found (after a restore; it must
+ *		take the source key first) or created.
+ */
+static Oid
+ensure_helper(const AssocDef *def, int i, Oid nsp, Oid owner, Oid sktype,
+			  Oid tktype)
+{
+	Oid			funcoid = ma_find_function(ma_helper_name(def->name, i),
+										   helper_specs[i].symbol);
+	HeapTuple	tup;
+	bool		matches;
+
+	if (!OidIsValid(funcoid))
+		return create_helper(def, i, nsp, owner, sktype, tktype);
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", funcoid);
+	matches = ((Form_pg_proc) GETSTRUCT(tup))->pronargs == helper_specs[i].nargs &&
+		((Form_pg_proc) GETSTRUCT(tup))->proargtypes.values[0] == sktype;
+	ReleaseSysCache(tup);
+	if (!matches)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("function %s exists but is not a helper of this association",
+						format_procedure(funcoid)),
+				 errhint("Drop or rename that function.")));
+	return funcoid;
+}
+
 /*
  * ma_ensure_objects
- *		Make sure the association's reader and batch reader exist (creating
- *		them in the source's schema, owned by the source's owner) and that
- *		their dependencies are recorded.  Idempotent: after a restore the
+ *		Make sure the association's reader, batch reader and typed helpers
+ *		exist (creating them in the source's schema, owned by the source's
+ *		owner) and that their dependencies are recorded.  Idempotent: after a restore the
  *		functions exist and only the dependencies are recorded again.
  */
 void
@@ -116,7 +275,29 @@ ma_ensure_objects(const AssocDef *def)
 	else
 		check_signature(batch, get_array_type(sktype), RECORDOID);
 	record_dependencies(def, reader, batch);
+	for (int i = 0; i < ma_helper_count(def->name); i++)
+		depend_on_reader(ensure_helper(def, i, nsp, owner, sktype,
+									   get_atttype(def->target,
+												   def->keyattnum[MA_TK])),
+						 reader);
 	CommandCounterIncrement();
+}
+
+/*
+ * depend_on_reader
+ *		A typed helper is an internal part of the reader: it goes with it.
+ */
+static void
+depend_on_reader(Oid helper, Oid reader)
+{
+	ObjectAddress helperaddr;
+	ObjectAddress readeraddr;
+
+	ObjectAddressSet(helperaddr, ProcedureRelationId, helper);
+	ObjectAddressSet(readeraddr, ProcedureRelationId, reader);
+	deleteDependencyRecordsForClass(ProcedureRelationId, helper,
+									ProcedureRelationId, DEPENDENCY_INTERNAL);
+	recordDependencyOn(&helperaddr, &readeraddr, DEPENDENCY_INTERNAL);
 }
 
 /*

@@ -26,6 +26,7 @@ static void require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 static char *name_arg(FunctionCallInfo fcinfo, int argno);
 static void check_may_register(const AssocDef *def);
 static void check_name_free(const AssocDef *def);
+static void check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype);
 static void require_owner_to_drop(const AssocDef *def);
 static bool same_tables(const AssocDef *a, const AssocDef *b);
 static AssocDef *lock_association_to_drop(const char *name);
@@ -133,6 +134,40 @@ check_name_free(const AssocDef *def)
 						quote_identifier(get_namespace_name(nsp)),
 						quote_identifier(batch), format_type_be(skarray)),
 				 errhint("Choose another alias.")));
+	check_helper_names_free(def, nsp, sktype);
+}
+
+/*
+ * check_helper_names_free
+ *		Nor may the typed helpers' names (42710): a leftover helper of that
+ *		name anywhere, or a function of that signature in the schema.
+ */
+static void
+check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
+{
+	Oid			tktype = get_atttype(def->target, def->keyattnum[MA_TK]);
+
+	for (int i = 0; i < ma_helper_count(def->name); i++)
+	{
+		char	   *name = ma_helper_name(def->name, i);
+		Oid			argtypes[3];
+		int			nargs = ma_helper_argtypes(i, sktype, tktype, argtypes);
+
+		if (OidIsValid(ma_find_function(name, ma_helper_symbol(i))))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("a medium_assoc helper named \"%s\" already exists", name),
+					 errhint("Choose another alias, or drop the leftover function.")));
+		if (SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(name),
+								  PointerGetDatum(buildoidvector(argtypes, nargs)),
+								  ObjectIdGetDatum(nsp)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("function %s.%s already exists with the signature of the association's helper",
+							quote_identifier(get_namespace_name(nsp)),
+							quote_identifier(name)),
+					 errhint("Choose another alias.")));
+	}
 }
 
 /*

@@ -899,6 +899,46 @@ ma_lookup_for_function(Oid fn_oid, bool batch)
 }
 
 /*
+ * ma_lookup_for_helper
+ *		The association whose typed helper is fn_oid: the function's name
+ *		is the alias followed by suffix, its first argument the source key.
+ */
+Association *
+ma_lookup_for_helper(Oid fn_oid, const char *suffix)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
+	char	   *proname;
+	Oid			argtype;
+	size_t		len;
+	size_t		slen = strlen(suffix);
+	Association *assoc;
+
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("helper function %u no longer exists", fn_oid),
+				 errdetail("Its association was dropped.")));
+	proname = pstrdup(NameStr(((Form_pg_proc) GETSTRUCT(tup))->proname));
+	argtype = ((Form_pg_proc) GETSTRUCT(tup))->pronargs >= 1 ?
+		((Form_pg_proc) GETSTRUCT(tup))->proargtypes.values[0] : InvalidOid;
+	ReleaseSysCache(tup);
+	len = strlen(proname);
+	if (len <= slen || strcmp(proname + len - slen, suffix) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("function \"%s\" is not a %s helper of an association",
+						proname, suffix + 1)));
+	proname[len - slen] = '\0';
+	assoc = ma_lookup(proname);
+	if (argtype != assoc->keytype[MA_SK])
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("function %s is not a helper of association \"%s\"",
+						format_procedure(fn_oid), proname)));
+	return assoc;
+}
+
+/*
  * query_argtypes
  *		Parameter types of each statement: the source key, then the target
  *		key (or an array of them), then through_attrs as jsonb, then the

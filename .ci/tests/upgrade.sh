@@ -140,6 +140,19 @@ else
     fail "partly typed arguments answer '$out' after the update"
 fi
 
+# repair() gives the associations registered under 1.0 their typed helpers
+out=$(sql "$DB_OLD" -At <<'SQL'
+SELECT medium_assoc.repair();
+SELECT reading_list_add(3, ARRAY[4, 5]);
+SELECT reading_list_count(3);
+SQL
+)
+if [ "$(echo $out)" = "3 2 2" ]; then
+    pass "repair() creates the typed helpers of associations registered under 1.0"
+else
+    fail "repair() and typed helpers after the update answer '$out'"
+fi
+
 # dump and restore of the updated database
 pg_dump -Fc -f "$WORK/dump" "$DB_OLD"
 if pg_restore --exit-on-error -d "$DB_RESTORED" "$WORK/dump" >"$WORK/restore.log" 2>&1; then
