@@ -10,6 +10,8 @@
 #     columns come before the key columns (pg_dump renumbers attributes, so
 #     attribute numbers stored in the registry must be recomputed on restore),
 #   - key, scope and table names renamed after registration,
+#   - timestamps found by name, a paranoid association and a target scope
+#     (1.1), and every association's typed helpers,
 #   - a through table that inherits its key columns, one renamed through
 #     the parent (the rename recurses to the child, which the command does
 #     not name),
@@ -193,6 +195,18 @@ SELECT medium_assoc.belongs_to_many('"Blog"."Users"', 'public.articles',
     'public.saves', 'saves', foreign_key => 'user_id', other_key => 'article_id');
 ALTER TABLE public.saves_base RENAME COLUMN article_id TO "savedArticle";
 
+-- timestamps found by name, paranoid links, a target scope
+CREATE TABLE public.stars (
+    "userId"    integer NOT NULL REFERENCES "Blog"."Users",
+    "articleId" integer NOT NULL REFERENCES public.articles,
+    "createdAt" timestamptz NOT NULL,
+    "updatedAt" timestamptz NOT NULL,
+    "deletedAt" timestamptz,
+    PRIMARY KEY ("userId", "articleId")
+);
+SELECT medium_assoc.belongs_to_many('"Blog"."Users"', 'public.articles', 'public.stars',
+    'starred', timestamps => '{"deletedAt": "deletedAt"}', target_scope => '{"body": null}');
+
 -- data
 INSERT INTO "Blog"."Users" VALUES (1, 'ada'), (2, 'grace'), (3, 'linus'), (4, 'nobody');
 INSERT INTO public.articles (id, title, body) VALUES
@@ -221,6 +235,8 @@ SELECT medium_assoc.add('articleLabels', 11, 'how-to');
 SELECT medium_assoc.add('badges', 1, ARRAY['first-post', 'ünïcode'], '{"earned":"2024-02-29"}');
 SELECT medium_assoc.add('badges', 2, 'reader');
 SELECT medium_assoc.add('saves', 1, ARRAY[10, 13]);
+SELECT medium_assoc.add('starred', 1, 12), medium_assoc.add('starred', 2, 12);
+SELECT medium_assoc.remove('starred', 2, 12);
 EOF
 
 # ---------------------------------------------------------------------------
@@ -234,7 +250,8 @@ SET client_min_messages = warning;
 
 \echo == associations
 SELECT name, kind, source::text, target::text, through::text, foreign_key,
-       other_key, source_key, target_key, scope::text, reader::text
+       other_key, source_key, target_key, scope::text, reader::text,
+       timestamps::text, target_scope::text
   FROM medium_assoc.associations ORDER BY name;
 
 \echo == registry attribute numbers match the names
@@ -255,6 +272,7 @@ SELECT p.oid::regprocedure::text, pg_get_function_result(p.oid), p.provolatile,
        obj_description(p.oid, 'pg_proc')
   FROM pg_proc p
  WHERE p.prosrc IN ('medium_assoc_reader', 'medium_assoc_batch')
+    OR p.prosrc LIKE 'medium\_assoc\_typed\_%'
  ORDER BY 1;
 
 \echo == reader dependencies, by name
@@ -287,6 +305,9 @@ SELECT 'collectionItems', t::text FROM public."collectionItems" t ORDER BY 2;
 SELECT 'article_labels', t::text FROM public.article_labels t ORDER BY 2;
 SELECT 'user_badges', t::text FROM public.user_badges t ORDER BY 2;
 SELECT 'saves', t::text FROM public.saves t ORDER BY 2;
+SELECT 'stars', "userId", "articleId", "deletedAt" IS NOT NULL AS deleted,
+       "createdAt" IS NOT NULL AND "updatedAt" IS NOT NULL AS stamped
+  FROM public.stars ORDER BY 2, 3;
 
 \echo == readers called by name
 SELECT * FROM "Blog"."readingList"(1) ORDER BY id;
