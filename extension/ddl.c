@@ -54,6 +54,7 @@ static Datum with_inheritors(Datum relids);
 static HeapTuple resolve_row(TriggerData *trigdata);
 static HeapTuple resolve_row_or_skip(TriggerData *trigdata);
 static char *row_text(HeapTuple tuple, TupleDesc tupdesc);
+static bool row_mismatch(int sqlerrcode);
 static List *refresh_names(Datum relids, MemoryContext caller,
 						   uint64 *renamed);
 static void refresh_association_names(Datum relids);
@@ -156,6 +157,9 @@ resolve_row_or_skip(TriggerData *trigdata)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		/* a row that does not match its tables; anything else is raised */
+		if (!row_mismatch(edata->sqlerrcode))
+			ReThrowError(edata);
 		ereport(WARNING,
 				(errcode(edata->sqlerrcode),
 				 errmsg("association \"%s\" skipped: %s",
@@ -169,6 +173,23 @@ resolve_row_or_skip(TriggerData *trigdata)
 	}
 	PG_END_TRY();
 	return result;
+}
+
+/*
+ * row_mismatch
+ *		Does an error say that a registry row does not match its tables (a
+ *		column or object gone, a key no longer comparable, a value no
+ *		longer valid), rather than something about the restore itself
+ *		(cancel, out of memory, deadlock), which must not be turned into a
+ *		skipped row?
+ */
+static bool
+row_mismatch(int sqlerrcode)
+{
+	return ERRCODE_TO_CATEGORY(sqlerrcode) == ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION ||
+		ERRCODE_TO_CATEGORY(sqlerrcode) == ERRCODE_DATA_EXCEPTION ||
+		sqlerrcode == ERRCODE_DUPLICATE_OBJECT ||
+		sqlerrcode == ERRCODE_WRONG_OBJECT_TYPE;
 }
 
 /* a registry row as text, for a message */

@@ -275,8 +275,9 @@ extern char *ma_relation_name(Oid relid);
 extern bool ma_attrs_update_links(const Association *assoc, List *attrs);
 
 /* statement.c */
-extern void ma_rethrow_in_context(MemoryContext cxt, const Association *assoc,
-								  AssocQuery query, Oid helper,
+extern char *ma_statement_context(const Association *assoc, AssocQuery query,
+								  Oid helper);
+extern void ma_rethrow_in_context(MemoryContext cxt, const char *line,
 								  SPIPlanPtr plan) pg_attribute_noreturn();
 
 /* reader.c */

@@ -319,6 +319,7 @@ static uint64
 run_write(LinkCall *call, AssocQuery query, List *attrs, int expected)
 {
 	SPIPlanPtr	plan = ma_get_plan(call->assoc, query, attrs);
+	char	   *context = ma_statement_context(call->assoc, query, call->helper);
 	Snapshot	test_snapshot = InvalidSnapshot;
 	Snapshot	crosscheck_snapshot = InvalidSnapshot;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -338,7 +339,7 @@ run_write(LinkCall *call, AssocQuery query, List *attrs, int expected)
 	}
 	PG_CATCH();
 	{
-		ma_rethrow_in_context(cxt, call->assoc, query, call->helper, plan);
+		ma_rethrow_in_context(cxt, context, plan);
 	}
 	PG_END_TRY();
 	if (rc != expected)
@@ -355,6 +356,7 @@ static void
 run_read(LinkCall *call, AssocQuery query)
 {
 	SPIPlanPtr	plan = ma_get_plan(call->assoc, query, NIL);
+	char	   *context = ma_statement_context(call->assoc, query, call->helper);
 	MemoryContext cxt = CurrentMemoryContext;
 	int			rc = 0;
 
@@ -364,7 +366,7 @@ run_read(LinkCall *call, AssocQuery query)
 	}
 	PG_CATCH();
 	{
-		ma_rethrow_in_context(cxt, call->assoc, query, call->helper, plan);
+		ma_rethrow_in_context(cxt, context, plan);
 	}
 	PG_END_TRY();
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)

@@ -279,6 +279,7 @@ read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
 	SPIExecuteOptions options;
 	SPIPlanPtr	plan;
 	MemoryContext cxt = CurrentMemoryContext;
+	char	   *context;
 	int			rc = 0;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -297,14 +298,15 @@ read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
 	options.params = params;
 	options.read_only = true;
 	options.dest = dest;
+	context = ma_statement_context(assoc, batch ? AQ_BATCH : AQ_READ,
+								   fcinfo->flinfo->fn_oid);
 	PG_TRY();
 	{
 		rc = SPI_execute_plan_extended(plan, &options);
 	}
 	PG_CATCH();
 	{
-		ma_rethrow_in_context(cxt, assoc, batch ? AQ_BATCH : AQ_READ,
-							  fcinfo->flinfo->fn_oid, plan);
+		ma_rethrow_in_context(cxt, context, plan);
 	}
 	PG_END_TRY();
 	if (rc != SPI_OK_SELECT)

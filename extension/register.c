@@ -212,11 +212,12 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	 * time.  Tables before the registry, as in drop_association, so that
 	 * the two cannot deadlock.
 	 */
+	check_may_register(def);
 	LockRelationOid(def->source, AccessShareLock);
 	LockRelationOid(def->target, AccessShareLock);
 	LockRelationOid(def->through, AccessShareLock);
 	LockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
-
+	/* and again after the waits: ownership may have moved meanwhile */
 	check_may_register(def);
 	ma_validate_definition(def);
 	check_name_free(def);
@@ -267,11 +268,15 @@ same_tables(const AssocDef *a, const AssocDef *b)
  *		the transactions that hold a lock on the through table (every
  *		reader and helper call takes one), as CREATE INDEX CONCURRENTLY
  *		waits: the drop waits for the transactions using the tables, and
- *		none of them, nor any that starts, waits for the drop; then the
+ *		their reads and writes do not wait for it; then the
  *		registry's lock, which keeps registrations and drops from running
  *		concurrently, so that what is checked is what is deleted.  (Taken
  *		last, so that a transaction the drop waits for may still register
- *		or drop another association.)
+ *		or drop another association; a try that finds another association
+ *		under the name releases both locks before the next.)  A waited-for
+ *		transaction that wants ACCESS EXCLUSIVE on the through table (ALTER
+ *		TABLE) waits for the drop's ACCESS SHARE, and one of the two is
+ *		ended as a deadlock, as with any DDL.
  */
 static AssocDef *
 lock_association_to_drop(const char *name)
@@ -294,6 +299,9 @@ lock_association_to_drop(const char *name)
 			require_owner_to_drop(now);
 			return now;
 		}
+		/* start again with the new definition, holding nothing */
+		UnlockRelationOid(ma_registry_relid(), ShareUpdateExclusiveLock);
+		UnlockRelationOid(def->through, AccessShareLock);
 		def = now;
 	}
 }

@@ -190,6 +190,7 @@ canonical_scope_value(Oid relid, AttrNumber attnum, const char *name,
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	Oid			coltype = get_atttype(relid, attnum);
+	char	   *typename = format_type_be(coltype);
 	char	   *text = NULL;
 
 	PG_TRY();
@@ -200,14 +201,20 @@ canonical_scope_value(Oid relid, AttrNumber attnum, const char *name,
 	PG_CATCH();
 	{
 		ErrorData  *edata;
+		int			category;
 
 		MemoryContextSwitchTo(cxt);
 		edata = CopyErrorData();
+		category = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
+		/* bad input (22...), a name that does not resolve (42...) */
+		if (category != ERRCODE_DATA_EXCEPTION &&
+			category != ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION)
+			PG_RE_THROW();
 		FlushErrorState();
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scope value of \"%s\" is not a valid %s",
-						name, format_type_be(coltype)),
+						name, typename),
 				 errdetail("%s", edata->message)));
 	}
 	PG_END_TRY();

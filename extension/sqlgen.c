@@ -374,8 +374,7 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 	for (int i = 0; i < def->nscope; i++)
 		appendStringInfo(buf, ", %s", column_name(def->through, def->scopeattnum[i]));
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
-		if (def->tsname[i] != NULL && i != MA_TS_DELETED &&
-			!list_member_int(attrs, def->tsattnum[i]))
+		if (def->tsname[i] != NULL && !list_member_int(attrs, def->tsattnum[i]))
 			appendStringInfo(buf, ", %s", column_name(def->through, def->tsattnum[i]));
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", %s", column_name(def->through, lfirst_int(lc)));
@@ -388,10 +387,11 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 		else
 			appendStringInfo(buf, ", $%d", MA_FIRST_SCOPE_PARAM + i);
 	}
+	/* a new link is live whatever deletedAt's default */
 	for (int i = 0; i < MA_NTIMESTAMPS; i++)
-		if (def->tsname[i] != NULL && i != MA_TS_DELETED &&
-			!list_member_int(attrs, def->tsattnum[i]))
-			appendStringInfoString(buf, ", pg_catalog.statement_timestamp()");
+		if (def->tsname[i] != NULL && !list_member_int(attrs, def->tsattnum[i]))
+			appendStringInfoString(buf, i == MA_TS_DELETED ? ", NULL" :
+								   ", pg_catalog.statement_timestamp()");
 	foreach(lc, attrs)
 		appendStringInfo(buf, ", a.%s", column_name(def->through, lfirst_int(lc)));
 
@@ -460,13 +460,16 @@ append_update(StringInfo buf, const Association *assoc, const QueryNames *n,
 	append_target_in_scope(buf, assoc, n);
 	if (updated)
 	{
-		/* compared as text: every type has that, not every one equality */
-		appendStringInfoString(buf, " AND ROW(");
+		/*
+		 * Compared as text (every type has that, not every one equality),
+		 * in jsonb arrays, whose <> is qualified and tells NULL from ''.
+		 */
+		appendStringInfoString(buf, " AND pg_catalog.jsonb_build_array(");
 		foreach(lc, cols)
 			appendStringInfo(buf, "%sr.%s::pg_catalog.text",
 							 foreach_current_index(lc) > 0 ? ", " : "",
 							 column_name(def->through, lfirst_int(lc)));
-		appendStringInfoString(buf, ") IS DISTINCT FROM ROW(");
+		appendStringInfoString(buf, ") OPERATOR(pg_catalog.<>) pg_catalog.jsonb_build_array(");
 		foreach(lc, cols)
 			appendStringInfo(buf, "%sa.%s::pg_catalog.text",
 							 foreach_current_index(lc) > 0 ? ", " : "",

@@ -7,11 +7,12 @@
  *
  * SPI adds the text of the statement to the error's context ("SQL
  * statement "INSERT INTO ... OPERATOR(pg_catalog.=) ...""), which tells a
- * user nothing they wrote.  The callers run their statements under
- * PG_TRY and hand an error to ma_rethrow_in_context, which puts in that
- * line's place one that names the helper, the association and what the
- * statement was doing, keeps every other line (the caller's own function,
- * say), and drops the statement text SPI left as the internal query.
+ * user nothing they wrote.  The callers build a line that names the
+ * helper, the association and what the statement does
+ * (ma_statement_context), run their statement under PG_TRY and hand an
+ * error to ma_rethrow_in_context, which puts that line in the place of
+ * SPI's, keeps every other line (the caller's own function, say), and
+ * drops the statement text SPI left as the internal query.
  *
  *-------------------------------------------------------------------------
  */
@@ -106,16 +107,28 @@ replace_statement_line(const char *context, const char *sql, const char *line)
 }
 
 /*
+ * ma_statement_context
+ *		The context line for errors raised inside the statement of kind
+ *		query of association assoc run by the function helper.  Built
+ *		before the statement runs: after an error, catalog look-ups are
+ *		not safe until the transaction is aborted.
+ */
+char *
+ma_statement_context(const Association *assoc, AssocQuery query, Oid helper)
+{
+	return psprintf("%s() of association \"%s\", %s", function_name(helper),
+					NameStr(assoc->name), query_purpose(query));
+}
+
+/*
  * ma_rethrow_in_context
- *		Called in PG_CATCH around the execution of plan, the statement of
- *		kind query of association assoc run by the function helper:
- *		re-raise the error with a context line naming them instead of the
- *		statement's text.  cxt is a memory context that was current before
- *		PG_TRY.
+ *		Called in PG_CATCH around the execution of plan: re-raise the error
+ *		with line (from ma_statement_context) in place of the statement's
+ *		text.  cxt is a memory context that was current before PG_TRY.
+ *		Does only string work: no catalog access.
  */
 void
-ma_rethrow_in_context(MemoryContext cxt, const Association *assoc,
-					  AssocQuery query, Oid helper, SPIPlanPtr plan)
+ma_rethrow_in_context(MemoryContext cxt, const char *line, SPIPlanPtr plan)
 {
 	ErrorData  *edata;
 	List	   *sources;
@@ -129,12 +142,7 @@ ma_rethrow_in_context(MemoryContext cxt, const Association *assoc,
 	if (sources != NIL)
 		sql = ((CachedPlanSource *) linitial(sources))->query_string;
 	if (sql != NULL)
-		edata->context =
-			replace_statement_line(edata->context, sql,
-								   psprintf("%s() of association \"%s\", %s",
-											function_name(helper),
-											NameStr(assoc->name),
-											query_purpose(query)));
+		edata->context = replace_statement_line(edata->context, sql, line);
 	edata->internalquery = NULL;
 	edata->internalpos = 0;
 	ReThrowError(edata);

@@ -120,6 +120,10 @@ SELECT "articleId", "deletedAt" IS NOT NULL AS deleted, "updatedAt" > '2024-01-0
   FROM medium_follows ORDER BY 1;
 SELECT medium_assoc.count('follows', 1);
 SELECT medium_assoc.add('follows', 1, 1, '{"deletedAt": "2024-01-01Z"}');
+-- a new link is live whatever deletedAt's default
+ALTER TABLE medium_follows ALTER COLUMN "deletedAt" SET DEFAULT now();
+SELECT medium_assoc.add('follows', 2, 1);
+SELECT medium_assoc.has('follows', 2, 1);
 -- a deletedAt column must be nullable
 SELECT medium_assoc.belongs_to_many('"MediumUsers"', '"MediumArticles"', 'medium_follows', 'bad',
     timestamps => '{"deletedAt": "createdAt", "createdAt": null}');
