@@ -118,3 +118,61 @@ SELECT r.name,
        r.timestamps,
        r.target_scope
   FROM medium_assoc.registry r;
+
+-- add and set with create_attrs: through attributes only the links being
+-- created take (the others get through_attrs alone).  New signatures, so
+-- that 1.0's four-argument ones stay as they are.
+
+CREATE FUNCTION medium_assoc.add(association pg_catalog.text, source "any",
+    targets "any", through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS pg_catalog.int8
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_add';
+
+CREATE FUNCTION medium_assoc.add(association pg_catalog.text,
+    source pg_catalog.text, targets pg_catalog.text,
+    through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS pg_catalog.int8
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_add';
+
+CREATE FUNCTION medium_assoc.add(association pg_catalog.text,
+    source pg_catalog.text, targets pg_catalog.anyarray,
+    through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS pg_catalog.int8
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_add';
+
+CREATE FUNCTION medium_assoc.add(association pg_catalog.text,
+    source pg_catalog.anynonarray, targets pg_catalog.text,
+    through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS pg_catalog.int8
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_add';
+
+CREATE FUNCTION medium_assoc.set(association pg_catalog.text, source "any",
+    targets "any", through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS TABLE(added pg_catalog.int8, removed pg_catalog.int8)
+LANGUAGE C VOLATILE ROWS 1
+AS 'MODULE_PATHNAME', 'medium_assoc_set';
+
+CREATE FUNCTION medium_assoc.set(association pg_catalog.text,
+    source pg_catalog.text, targets pg_catalog.text,
+    through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS TABLE(added pg_catalog.int8, removed pg_catalog.int8)
+LANGUAGE C VOLATILE ROWS 1
+AS 'MODULE_PATHNAME', 'medium_assoc_set';
+
+CREATE FUNCTION medium_assoc.set(association pg_catalog.text,
+    source pg_catalog.text, targets pg_catalog.anyarray,
+    through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS TABLE(added pg_catalog.int8, removed pg_catalog.int8)
+LANGUAGE C VOLATILE ROWS 1
+AS 'MODULE_PATHNAME', 'medium_assoc_set';
+
+CREATE FUNCTION medium_assoc.set(association pg_catalog.text,
+    source pg_catalog.anynonarray, targets pg_catalog.text,
+    through_attrs pg_catalog.jsonb, create_attrs pg_catalog.jsonb)
+RETURNS TABLE(added pg_catalog.int8, removed pg_catalog.int8)
+LANGUAGE C VOLATILE ROWS 1
+AS 'MODULE_PATHNAME', 'medium_assoc_set';

@@ -54,6 +54,8 @@ typedef struct LinkCall
 	int			ntargets;
 	bool		has_null_target;
 	List	   *attrcols;		/* through_attrs columns */
+	Datum		create_attrs;	/* through_attrs || create_attrs, or 0 */
+	List	   *createcols;		/* their columns, when create_attrs given */
 	Oid			helper;			/* the helper function called */
 } LinkCall;
 
@@ -186,6 +188,19 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 		call->attrcols = ma_through_attr_columns(call->assoc, attrs);
 		call->values[2] = JsonbPGetDatum(attrs);
 		call->nulls[2] = ' ';
+	}
+	if (with_attrs && PG_NARGS() > first + 3 && !PG_ARGISNULL(first + 3))
+	{
+		Jsonb	   *create = PG_GETARG_JSONB_P(first + 3);
+
+		/* validated as through_attrs; given both ways, create_attrs wins */
+		call->createcols = list_concat_unique_int(list_copy(call->attrcols),
+												  ma_through_attr_columns(call->assoc,
+																		  create));
+		list_sort(call->createcols, list_int_cmp);
+		call->create_attrs = call->nulls[2] == 'n' ? JsonbPGetDatum(create) :
+			DirectFunctionCall2(jsonb_concat, call->values[2],
+								JsonbPGetDatum(create));
 	}
 
 	if (with_attrs && call->has_null_target)
@@ -485,12 +500,16 @@ delete_result(const LinkCall *call)
 /*
  * add_links
  *		Apply through_attrs to the existing links to the targets, then link
- *		the targets not linked yet; returns the number of links created.
+ *		the targets not linked yet, with through_attrs and create_attrs;
+ *		returns the number of links created.
  */
 static uint64
 add_links(LinkCall *call)
 {
 	Datum		targets = call->values[1];
+	Datum		attrs = call->values[2];
+	char		attrsnull = call->nulls[2];
+	List	   *insertcols = call->attrcols;
 	uint64		added;
 	uint64		revived = 0;
 
@@ -499,14 +518,25 @@ add_links(LinkCall *call)
 		revived = run_write(call, AQ_REVIVE, NIL, SPI_OK_UPDATE);
 	if (ma_attrs_update_links(call->assoc, call->attrcols))
 		run_write(call, AQ_UPDATE, call->attrcols, SPI_OK_UPDATE);
-	if (call->ntargets != 1)
-		return revived + run_write(call, AQ_INSERT, call->attrcols,
-								   SPI_OK_INSERT);
 
-	/* one target, the common case: a statement without unnest */
-	call->values[1] = single_target(call);
-	added = run_write(call, AQ_INSERT_ONE, call->attrcols, SPI_OK_INSERT);
-	call->values[1] = targets;
+	/* links created take create_attrs too */
+	if (call->createcols != NIL)
+	{
+		insertcols = call->createcols;
+		call->values[2] = call->create_attrs;
+		call->nulls[2] = ' ';
+	}
+	if (call->ntargets != 1)
+		added = run_write(call, AQ_INSERT, insertcols, SPI_OK_INSERT);
+	else
+	{
+		/* one target, the common case: a statement without unnest */
+		call->values[1] = single_target(call);
+		added = run_write(call, AQ_INSERT_ONE, insertcols, SPI_OK_INSERT);
+		call->values[1] = targets;
+	}
+	call->values[2] = attrs;
+	call->nulls[2] = attrsnull;
 	return revived + added;
 }
 

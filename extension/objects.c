@@ -106,17 +106,19 @@ typedef struct HelperSpec
 {
 	const char *suffix;
 	const char *symbol;
-	int			nargs;			/* of source, targets, through_attrs */
-	bool		with_default;	/* through_attrs DEFAULT NULL */
+	int			nargs;			/* of source, targets, through_attrs,
+								 * create_attrs */
+	bool		with_default;	/* through_attrs and create_attrs DEFAULT
+								 * NULL */
 	Oid			rettype;		/* RECORDOID: TABLE(added, removed) */
 	bool		strict;
 	char		volatility;
 } HelperSpec;
 
 static const HelperSpec helper_specs[] = {
-	{MA_ADD_SUFFIX, MA_TYPED_PREFIX "add", 3, true, INT8OID, false, PROVOLATILE_VOLATILE},
+	{MA_ADD_SUFFIX, MA_TYPED_PREFIX "add", 4, true, INT8OID, false, PROVOLATILE_VOLATILE},
 	{MA_REMOVE_SUFFIX, MA_TYPED_PREFIX "remove", 2, false, INT8OID, false, PROVOLATILE_VOLATILE},
-	{MA_SET_SUFFIX, MA_TYPED_PREFIX "set", 3, true, RECORDOID, false, PROVOLATILE_VOLATILE},
+	{MA_SET_SUFFIX, MA_TYPED_PREFIX "set", 4, true, RECORDOID, false, PROVOLATILE_VOLATILE},
 	{MA_HAS_SUFFIX, MA_TYPED_PREFIX "has", 2, false, BOOLOID, true, PROVOLATILE_STABLE},
 	{MA_COUNT_SUFFIX, MA_TYPED_PREFIX "count", 1, false, INT8OID, true, PROVOLATILE_STABLE},
 };
@@ -156,6 +158,7 @@ ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes)
 	argtypes[0] = sktype;
 	argtypes[1] = get_array_type(tktype);
 	argtypes[2] = JSONBOID;
+	argtypes[3] = JSONBOID;
 	return helper_specs[i].nargs;
 }
 
@@ -163,17 +166,18 @@ ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes)
  * create_helper
  *		Typed helper i of an association, e.g. <alias>_add(source <source
  *		key type>, targets <target key type>[], through_attrs jsonb DEFAULT
- *		NULL) RETURNS bigint: SECURITY INVOKER, running the same code as the
- *		generic helper, with parameters every driver can type.
+ *		NULL, create_attrs jsonb DEFAULT NULL) RETURNS bigint: SECURITY
+ *		INVOKER, running the same code as the generic helper, with
+ *		parameters every driver can type.
  */
 static Oid
 create_helper(const AssocDef *def, int i, Oid nsp, Oid owner, Oid sktype,
 			  Oid tktype)
 {
 	static const char *const names[] = {"source", "targets", "through_attrs",
-	"added", "removed"};
+	"create_attrs", "added", "removed"};
 	const HelperSpec *spec = &helper_specs[i];
-	Oid			argtypes[3];
+	Oid			argtypes[4];
 	int			nargs = ma_helper_argtypes(i, sktype, tktype, argtypes);
 	List	   *defaults = NIL;
 	Datum		allargs = PointerGetDatum(NULL);
@@ -182,11 +186,12 @@ create_helper(const AssocDef *def, int i, Oid nsp, Oid owner, Oid sktype,
 	ObjectAddress addr;
 
 	if (spec->with_default)
-		defaults = list_make1(makeNullConst(JSONBOID, -1, InvalidOid));
+		defaults = list_make2(makeNullConst(JSONBOID, -1, InvalidOid),
+							  makeNullConst(JSONBOID, -1, InvalidOid));
 	if (spec->rettype == RECORDOID)
 	{
-		Datum		all[5];
-		Datum		mode[5];
+		Datum		all[6];
+		Datum		mode[6];
 
 		for (int j = 0; j < nargs; j++)
 		{

@@ -150,7 +150,7 @@ check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 	for (int i = 0; i < ma_helper_count(def->name); i++)
 	{
 		char	   *name = ma_helper_name(def->name, i);
-		Oid			argtypes[3];
+		Oid			argtypes[4];
 		int			nargs = ma_helper_argtypes(i, sktype, tktype, argtypes);
 
 		if (OidIsValid(ma_find_function(name, ma_helper_symbol(i))))
