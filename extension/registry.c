@@ -9,8 +9,8 @@
  * change to it sends a relcache invalidation for the registry table, which
  * each backend's callback turns into a flush of its cache.  A relcache
  * invalidation of one of an association's tables (DDL, a trigger disabled,
- * an index added) marks it for reload, and so does any change to pg_proc
- * (a function it calls directly replaced or dropped, say).  Plans are
+ * an index added) marks it for reload; a change to pg_proc makes its index
+ * walk look up again the functions it calls directly.  Plans are
  * prepared once per backend and association, kept with SPI_keepplan, and
  * rebuilt from fresh catalog names when plancache reports them invalid
  * (a rename, say), as the foreign-key triggers do.
@@ -169,8 +169,10 @@ relcache_callback(Datum arg, Oid relid)
 /*
  * function_callback
  *		A function changed (replaced, dropped, its EXECUTE privilege): the
- *		functions a cached association calls directly (equality of scope
- *		columns) are looked up again.
+ *		functions a cached association's index walk calls directly (the
+ *		equality of scope columns, kept as FmgrInfos) are looked up again
+ *		on next use.  Its prepared statements are the plan cache's to
+ *		invalidate.
  */
 static void
 function_callback(Datum arg, int cacheid, uint32 hashvalue)
@@ -182,7 +184,7 @@ function_callback(Datum arg, int cacheid, uint32 hashvalue)
 		return;
 	hash_seq_init(&status, assoc_cache);
 	while ((slot = (CacheSlot *) hash_seq_search(&status)) != NULL)
-		slot->assoc->valid = false;
+		slot->assoc->walk.checked = false;
 }
 
 /*
