@@ -52,6 +52,9 @@ static void refuse_key_type_change(AlterTableStmt *stmt);
 static void drop_associations_without_unique_keys(void);
 static Datum with_inheritors(Datum relids);
 static HeapTuple resolve_row(TriggerData *trigdata);
+static HeapTuple set_attnums(HeapTuple tuple, TupleDesc tupdesc,
+							 const char *colname, const AttrNumber *attnums,
+							 int n);
 static HeapTuple resolve_row_or_skip(TriggerData *trigdata);
 static char *row_text(HeapTuple tuple, TupleDesc tupdesc);
 static bool row_mismatch(int sqlerrcode);
@@ -62,9 +65,31 @@ static uint64 refresh_timestamp_names(Datum relids, char *nulls);
 static uint64 refresh_target_scope_names(Datum relids, char *nulls);
 
 /*
+ * set_attnums
+ *		tuple with its int2[] column colname set to n attribute numbers, if
+ *		the registry has that column.
+ */
+static HeapTuple
+set_attnums(HeapTuple tuple, TupleDesc tupdesc, const char *colname,
+			const AttrNumber *attnums, int n)
+{
+	int			attcol = SPI_fnumber(tupdesc, colname);
+	Datum		value;
+	bool		isnull = false;
+
+	if (attcol <= 0)
+		return tuple;
+	value = ma_attnums_datum(attnums, n);
+	return heap_modify_tuple_by_cols(tuple, tupdesc, 1, &attcol, &value,
+									 &isnull);
+}
+
+/*
  * resolve_row
  *		The registry row with its attribute numbers resolved from the
- *		stored names, once the readers and their dependencies exist.
+ *		stored names, once the readers and their dependencies exist: the
+ *		keys' and the scope's, the timestamps' (0 for none) and the target
+ *		scope's.
  */
 static HeapTuple
 resolve_row(TriggerData *trigdata)
@@ -72,54 +97,22 @@ resolve_row(TriggerData *trigdata)
 	TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
 	AssocDef   *def = ma_def_from_row(trigdata->tg_trigtuple, tupdesc);
 	HeapTuple	tuple;
-	Datum	   *attnums;
-	int			nattnums;
-	int			attcol;
-	Datum		value;
-	bool		isnull = false;
+	AttrNumber *attnums = palloc(sizeof(AttrNumber) * (MA_NKEYS + def->nscope));
+	AttrNumber	ts[MA_NTIMESTAMPS];
 
 	ma_resolve_attnums(def);
 	ma_ensure_objects(def);
 
-	nattnums = MA_NKEYS + def->nscope;
-	attnums = palloc(sizeof(Datum) * nattnums);
-	for (int i = 0; i < MA_NKEYS; i++)
-		attnums[i] = Int16GetDatum(def->keyattnum[i]);
-	for (int i = 0; i < def->nscope; i++)
-		attnums[MA_NKEYS + i] = Int16GetDatum(def->scopeattnum[i]);
-	value = PointerGetDatum(construct_array(attnums, nattnums, INT2OID, 2,
-											true, TYPALIGN_SHORT));
-	attcol = SPI_fnumber(tupdesc, "attnums");
-	tuple = heap_modify_tuple_by_cols(trigdata->tg_trigtuple, tupdesc, 1,
-									  &attcol, &value, &isnull);
-
-	/* the timestamp columns' numbers, where the registry has them */
-	attcol = SPI_fnumber(tupdesc, "timestamp_attnums");
-	if (attcol > 0)
-	{
-		Datum		ts[MA_NTIMESTAMPS];
-
-		for (int i = 0; i < MA_NTIMESTAMPS; i++)
-			ts[i] = Int16GetDatum(def->tsname[i] ? def->tsattnum[i] : 0);
-		value = PointerGetDatum(construct_array(ts, MA_NTIMESTAMPS, INT2OID, 2,
-												true, TYPALIGN_SHORT));
-		tuple = heap_modify_tuple_by_cols(tuple, tupdesc, 1, &attcol, &value,
-										  &isnull);
-	}
-
-	/* and the target scope's, likewise */
-	attcol = SPI_fnumber(tupdesc, "target_scope_attnums");
-	if (attcol > 0 && def->ntscope > 0)
-	{
-		Datum	   *ta = palloc(sizeof(Datum) * def->ntscope);
-
-		for (int i = 0; i < def->ntscope; i++)
-			ta[i] = Int16GetDatum(def->tscopeattnum[i]);
-		value = PointerGetDatum(construct_array(ta, def->ntscope, INT2OID, 2,
-												true, TYPALIGN_SHORT));
-		tuple = heap_modify_tuple_by_cols(tuple, tupdesc, 1, &attcol, &value,
-										  &isnull);
-	}
+	memcpy(attnums, def->keyattnum, sizeof(AttrNumber) * MA_NKEYS);
+	memcpy(attnums + MA_NKEYS, def->scopeattnum, sizeof(AttrNumber) * def->nscope);
+	tuple = set_attnums(trigdata->tg_trigtuple, tupdesc, "attnums", attnums,
+						MA_NKEYS + def->nscope);
+	for (int i = 0; i < MA_NTIMESTAMPS; i++)
+		ts[i] = def->tsname[i] ? def->tsattnum[i] : 0;
+	tuple = set_attnums(tuple, tupdesc, "timestamp_attnums", ts, MA_NTIMESTAMPS);
+	if (def->ntscope > 0)
+		tuple = set_attnums(tuple, tupdesc, "target_scope_attnums",
+							def->tscopeattnum, def->ntscope);
 	return tuple;
 }
 

@@ -58,7 +58,6 @@ typedef struct KeyCast
 static HTAB *cast_cache = NULL;
 static MemoryContext cast_cxt = NULL;
 static bool cast_cache_stale = false;
-static bool cast_callbacks_registered = false;
 
 static void cast_cache_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void ensure_cast_cache(void);
@@ -79,6 +78,19 @@ cast_cache_callback(Datum arg, int cacheid, uint32 hashvalue)
 }
 
 /*
+ * ma_register_cast_callbacks
+ *		Called once from _PG_init: forget cached conversions when a cast or
+ *		a function changes.
+ */
+void
+ma_register_cast_callbacks(void)
+{
+	CacheRegisterSyscacheCallback(CASTSOURCETARGET, cast_cache_callback,
+								  (Datum) 0);
+	CacheRegisterSyscacheCallback(PROCOID, cast_cache_callback, (Datum) 0);
+}
+
+/*
  * ensure_cast_cache
  *		Create the cache on first use, and anew after it went stale.
  */
@@ -87,13 +99,6 @@ ensure_cast_cache(void)
 {
 	HASHCTL		ctl;
 
-	if (!cast_callbacks_registered)
-	{
-		CacheRegisterSyscacheCallback(CASTSOURCETARGET, cast_cache_callback,
-									  (Datum) 0);
-		CacheRegisterSyscacheCallback(PROCOID, cast_cache_callback, (Datum) 0);
-		cast_callbacks_registered = true;
-	}
 	if (cast_cache != NULL && !cast_cache_stale)
 		return;
 	if (cast_cxt != NULL)

@@ -40,4 +40,5 @@ void
 _PG_init(void)
 {
 	ma_register_callbacks();
+	ma_register_cast_callbacks();
 }

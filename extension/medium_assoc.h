@@ -213,6 +213,9 @@ extern Oid	ma_registry_relid(void);
 extern Snapshot ma_registry_snapshot(void);
 extern AssocDef *ma_registry_fetch(const char *name, bool missing_ok);
 extern AssocDef *ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc);
+extern int	ma_attnums_from_row(HeapTuple tuple, TupleDesc tupdesc,
+								const char *colname, AttrNumber *out, int max);
+extern Datum ma_attnums_datum(const AttrNumber *attnums, int n);
 extern List *ma_registry_all(void);
 extern void ma_registry_insert(const AssocDef *def);
 extern bool ma_registry_inserting(void);
@@ -302,5 +305,6 @@ extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);
 extern ArrayType *ma_keys_from_arg(FunctionCallInfo fcinfo, int argno,
 								   Oid keytype, bool *has_null);
 extern char *ma_key_to_text(Datum value, Oid keytype);
+extern void ma_register_cast_callbacks(void);
 
 #endif							/* MEDIUM_ASSOC_H */

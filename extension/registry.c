@@ -64,10 +64,10 @@ static bool registry_inserting = false;	/* within ma_registry_insert */
 static uint64 cache_generation = 0;
 
 static void relcache_callback(Datum arg, Oid relid);
+static Association *lookup_by_function_name(Oid fn_oid, const char *suffix,
+											bool array_arg, const char *what);
 static void timestamps_from_row(AssocDef *def, HeapTuple tuple,
 								TupleDesc tupdesc);
-static void target_scope_attnums_from_row(AssocDef *def, HeapTuple tuple,
-										  TupleDesc tupdesc);
 static void function_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void ensure_cache(void);
 static void release_entry(CacheSlot *slot);
@@ -396,43 +396,51 @@ timestamps_from_row(AssocDef *def, HeapTuple tuple, TupleDesc tupdesc)
 			def->tsname[i] = pnstrdup(v->val.string.val, v->val.string.len);
 	}
 
-	col = SPI_fnumber(tupdesc, "timestamp_attnums");
-	d = SPI_getbinval(tuple, tupdesc, col, &isnull);
-	if (!isnull)
-	{
-		Datum	   *elems;
-		int			nelems;
-
-		deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true,
-						  TYPALIGN_SHORT, &elems, NULL, &nelems);
-		for (int i = 0; i < MA_NTIMESTAMPS && i < nelems; i++)
-			def->tsattnum[i] = DatumGetInt16(elems[i]);
-	}
+	(void) ma_attnums_from_row(tuple, tupdesc, "timestamp_attnums",
+							   def->tsattnum, MA_NTIMESTAMPS);
 }
 
 /*
- * target_scope_attnums_from_row
- *		The attribute numbers of a registry row's target scope columns,
- *		when the row has them.
+ * ma_attnums_from_row
+ *		Read up to max attribute numbers from the int2[] column colname of
+ *		a registry row into out; returns how many the row holds, or -1 when
+ *		the registry has no such column or the row holds NULL.
  */
-static void
-target_scope_attnums_from_row(AssocDef *def, HeapTuple tuple, TupleDesc tupdesc)
+int
+ma_attnums_from_row(HeapTuple tuple, TupleDesc tupdesc, const char *colname,
+					AttrNumber *out, int max)
 {
-	int			col = SPI_fnumber(tupdesc, "target_scope_attnums");
+	int			col = SPI_fnumber(tupdesc, colname);
 	bool		isnull;
 	Datum		d;
 	Datum	   *elems;
 	int			nelems;
 
-	if (col <= 0 || def->ntscope == 0)
-		return;
+	if (col <= 0)
+		return -1;
 	d = SPI_getbinval(tuple, tupdesc, col, &isnull);
 	if (isnull)
-		return;
+		return -1;
 	deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true, TYPALIGN_SHORT,
 					  &elems, NULL, &nelems);
-	for (int i = 0; i < def->ntscope && i < nelems; i++)
-		def->tscopeattnum[i] = DatumGetInt16(elems[i]);
+	for (int i = 0; i < max && i < nelems; i++)
+		out[i] = DatumGetInt16(elems[i]);
+	return nelems;
+}
+
+/*
+ * ma_attnums_datum
+ *		n attribute numbers as an int2[] Datum, as the registry keeps them.
+ */
+Datum
+ma_attnums_datum(const AttrNumber *attnums, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		elems[i] = Int16GetDatum(attnums[i]);
+	return PointerGetDatum(construct_array(elems, n, INT2OID, 2, true,
+										   TYPALIGN_SHORT));
 }
 
 /*
@@ -481,8 +489,8 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 	AssocDef   *def = palloc0(sizeof(AssocDef));
 	bool		isnull;
 	Datum		d;
-	Datum	   *elems;
-	int			nelems;
+	AttrNumber *attnums;
+	int			nattnums;
 
 	def->name = SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "name"));
 	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
@@ -508,20 +516,21 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 	ma_parse_scope(def);
 
 	timestamps_from_row(def, tuple, tupdesc);
-	target_scope_attnums_from_row(def, tuple, tupdesc);
+	(void) ma_attnums_from_row(tuple, tupdesc, "target_scope_attnums",
+							   def->tscopeattnum, def->ntscope);
 
-	d = SPI_getbinval(tuple, tupdesc, SPI_fnumber(tupdesc, "attnums"), &isnull);
-	if (isnull)
+	/* keys, then the scope's columns; none yet in a row being inserted */
+	attnums = palloc(sizeof(AttrNumber) * (MA_NKEYS + def->nscope));
+	nattnums = ma_attnums_from_row(tuple, tupdesc, "attnums", attnums,
+								   MA_NKEYS + def->nscope);
+	if (nattnums < 0)
 		return def;
-	deconstruct_array(DatumGetArrayTypeP(d), INT2OID, 2, true, TYPALIGN_SHORT,
-					  &elems, NULL, &nelems);
-	if (nelems != MA_NKEYS + def->nscope)
+	if (nattnums != MA_NKEYS + def->nscope)
 		elog(ERROR, "association \"%s\" has %d attribute numbers, expected %d",
-			 def->name, nelems, MA_NKEYS + def->nscope);
-	for (int i = 0; i < MA_NKEYS; i++)
-		def->keyattnum[i] = DatumGetInt16(elems[i]);
-	for (int i = 0; i < def->nscope; i++)
-		def->scopeattnum[i] = DatumGetInt16(elems[MA_NKEYS + i]);
+			 def->name, nattnums, MA_NKEYS + def->nscope);
+	memcpy(def->keyattnum, attnums, sizeof(AttrNumber) * MA_NKEYS);
+	memcpy(def->scopeattnum, attnums + MA_NKEYS,
+		   sizeof(AttrNumber) * def->nscope);
 	return def;
 }
 
@@ -856,59 +865,18 @@ ma_lookup(const char *name)
 }
 
 /*
- * ma_lookup_for_function
- *		The association whose reader (or batch reader) is fn_oid: the
- *		function's name is the alias, with "_batch" appended for the batch.
+ * lookup_by_function_name
+ *		The association whose reader or helper fn_oid is: the function's
+ *		name is the alias followed by suffix ("" for the reader), and its
+ *		first argument must be the source key (an array of them, for the
+ *		batch reader).  what names the function in messages.
  */
-Association *
-ma_lookup_for_function(Oid fn_oid, bool batch)
+static Association *
+lookup_by_function_name(Oid fn_oid, const char *suffix, bool array_arg,
+						const char *what)
 {
 	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
-	char	   *proname;
-	Oid			argtype;
-	size_t		len;
-	Association *assoc;
-
-	if (!HeapTupleIsValid(tup))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("reader function %u no longer exists", fn_oid),
-				 errdetail("Its association was dropped.")));
-	proname = pstrdup(NameStr(((Form_pg_proc) GETSTRUCT(tup))->proname));
-	argtype = ((Form_pg_proc) GETSTRUCT(tup))->pronargs == 1 ?
-		((Form_pg_proc) GETSTRUCT(tup))->proargtypes.values[0] : InvalidOid;
-	ReleaseSysCache(tup);
-	len = strlen(proname);
-	if (batch)
-	{
-		size_t		slen = strlen(MA_BATCH_SUFFIX);
-
-		if (len <= slen || strcmp(proname + len - slen, MA_BATCH_SUFFIX) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("function \"%s\" is not the batch reader of an association",
-							proname)));
-		proname[len - slen] = '\0';
-	}
-	assoc = ma_lookup(proname);
-	/* the argument must be what the association's key is */
-	if (argtype != (batch ? assoc->skarraytype : assoc->keytype[MA_SK]))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("function %s is not the reader of association \"%s\"",
-						format_procedure(fn_oid), proname)));
-	return assoc;
-}
-
-/*
- * ma_lookup_for_helper
- *		The association whose typed helper is fn_oid: the function's name
- *		is the alias followed by suffix, its first argument the source key.
- */
-Association *
-ma_lookup_for_helper(Oid fn_oid, const char *suffix)
-{
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
+	Form_pg_proc proc;
 	char	   *proname;
 	Oid			argtype;
 	size_t		len;
@@ -918,26 +886,48 @@ ma_lookup_for_helper(Oid fn_oid, const char *suffix)
 	if (!HeapTupleIsValid(tup))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("helper function %u no longer exists", fn_oid),
+				 errmsg("%s function %u no longer exists", what, fn_oid),
 				 errdetail("Its association was dropped.")));
-	proname = pstrdup(NameStr(((Form_pg_proc) GETSTRUCT(tup))->proname));
-	argtype = ((Form_pg_proc) GETSTRUCT(tup))->pronargs >= 1 ?
-		((Form_pg_proc) GETSTRUCT(tup))->proargtypes.values[0] : InvalidOid;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	proname = pstrdup(NameStr(proc->proname));
+	argtype = proc->pronargs >= 1 ? proc->proargtypes.values[0] : InvalidOid;
 	ReleaseSysCache(tup);
 	len = strlen(proname);
 	if (len <= slen || strcmp(proname + len - slen, suffix) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("function \"%s\" is not a %s helper of an association",
-						proname, suffix + 1)));
+				 errmsg("function \"%s\" is not the %s of an association",
+						proname, what)));
 	proname[len - slen] = '\0';
 	assoc = ma_lookup(proname);
-	if (argtype != assoc->keytype[MA_SK])
+	if (argtype != (array_arg ? assoc->skarraytype : assoc->keytype[MA_SK]))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("function %s is not a helper of association \"%s\"",
-						format_procedure(fn_oid), proname)));
+				 errmsg("function %s is not the %s of association \"%s\"",
+						format_procedure(fn_oid), what, proname)));
 	return assoc;
+}
+
+/*
+ * ma_lookup_for_function
+ *		The association whose reader (or batch reader) is fn_oid.
+ */
+Association *
+ma_lookup_for_function(Oid fn_oid, bool batch)
+{
+	return batch ?
+		lookup_by_function_name(fn_oid, MA_BATCH_SUFFIX, true, "batch reader") :
+		lookup_by_function_name(fn_oid, "", false, "reader");
+}
+
+/*
+ * ma_lookup_for_helper
+ *		The association whose typed helper (name ending in suffix) is fn_oid.
+ */
+Association *
+ma_lookup_for_helper(Oid fn_oid, const char *suffix)
+{
+	return lookup_by_function_name(fn_oid, suffix, false, "helper");
 }
 
 /*

@@ -43,6 +43,10 @@ static char *type_name(Oid type);
 static char *column_name(Oid relid, AttrNumber attnum);
 static void append_equality(StringInfo buf, const char *lhs, Oid ltype,
 							Oid opr, const char *rhs, Oid rtype, bool any);
+static void append_column_values(StringInfo buf, const char *alias, Oid relid,
+								 int n, const AttrNumber *attnums,
+								 const Oid *types, const bool *nulls,
+								 int firstparam);
 static void append_scope(StringInfo buf, const Association *assoc,
 						 const char *alias);
 static void append_links_from(StringInfo buf, const Association *assoc,
@@ -153,37 +157,47 @@ append_equality(StringInfo buf, const char *lhs, Oid ltype, Oid opr,
 }
 
 /*
+ * append_column_values
+ *		" AND alias.col = $n" (or "IS NULL") for n columns of relid (their
+ *		attribute numbers, types and whether the value is NULL), the values
+ *		being parameters $firstparam and on, read once (scope.c).
+ */
+static void
+append_column_values(StringInfo buf, const char *alias, Oid relid, int n,
+					 const AttrNumber *attnums, const Oid *types,
+					 const bool *nulls, int firstparam)
+{
+	for (int i = 0; i < n; i++)
+	{
+		char	   *lhs = psprintf("%s.%s", alias, column_name(relid, attnums[i]));
+
+		appendStringInfoString(buf, " AND ");
+		if (nulls[i])
+			appendStringInfo(buf, "%s IS NULL", lhs);
+		else
+			append_equality(buf, lhs, types[i],
+							lookup_type_cache(types[i], TYPECACHE_EQ_OPR)->eq_opr,
+							psprintf("$%d", firstparam + i), types[i], false);
+	}
+}
+
+/*
  * append_scope
- *		" AND alias.col = $n" (or "IS NULL") for each column of the scope:
- *		the values are parameters, read once (scope.c).
+ *		The scope's conditions on the through row alias.
  */
 static void
 append_scope(StringInfo buf, const Association *assoc, const char *alias)
 {
 	const AssocDef *def = assoc->def;
 
-	for (int i = 0; i < def->nscope; i++)
-	{
-		AttrNumber	attnum = def->scopeattnum[i];
-		Oid			coltype = get_atttype(def->through, attnum);
-		char	   *lhs = psprintf("%s.%s", alias,
-								   column_name(def->through, attnum));
-
-		appendStringInfoString(buf, " AND ");
-		if (assoc->scope_null[i])
-			appendStringInfo(buf, "%s IS NULL", lhs);
-		else
-			append_equality(buf, lhs, coltype,
-							lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr,
-							psprintf("$%d", MA_FIRST_SCOPE_PARAM + i),
-							assoc->scope_type[i], false);
-	}
+	append_column_values(buf, alias, def->through, def->nscope,
+						 def->scopeattnum, assoc->scope_type,
+						 assoc->scope_null, MA_FIRST_SCOPE_PARAM);
 }
 
 /*
  * append_target_scope
- *		" AND alias.col = $n" (or "IS NULL") for each column of the target
- *		scope, alias being the target table.
+ *		The target scope's conditions on the target row alias.
  */
 static void
 append_target_scope(StringInfo buf, const Association *assoc,
@@ -191,22 +205,9 @@ append_target_scope(StringInfo buf, const Association *assoc,
 {
 	const AssocDef *def = assoc->def;
 
-	for (int i = 0; i < def->ntscope; i++)
-	{
-		AttrNumber	attnum = def->tscopeattnum[i];
-		Oid			coltype = get_atttype(def->target, attnum);
-		char	   *lhs = psprintf("%s.%s", alias,
-								   column_name(def->target, attnum));
-
-		appendStringInfoString(buf, " AND ");
-		if (assoc->tscope_null[i])
-			appendStringInfo(buf, "%s IS NULL", lhs);
-		else
-			append_equality(buf, lhs, coltype,
-							lookup_type_cache(coltype, TYPECACHE_EQ_OPR)->eq_opr,
-							psprintf("$%d", ma_tscope_param(assoc, i)),
-							assoc->tscope_type[i], false);
-	}
+	append_column_values(buf, alias, def->target, def->ntscope,
+						 def->tscopeattnum, assoc->tscope_type,
+						 assoc->tscope_null, ma_tscope_param(assoc, 0));
 }
 
 /*
