@@ -278,8 +278,9 @@ extern char *ma_relation_name(Oid relid);
 extern bool ma_attrs_update_links(const Association *assoc, List *attrs);
 
 /* statement.c */
+extern char *ma_function_name(Oid funcid);
 extern char *ma_statement_context(const Association *assoc, AssocQuery query,
-								  Oid helper);
+								  const char *function);
 extern void ma_rethrow_in_context(MemoryContext cxt, const char *line,
 								  SPIPlanPtr plan) pg_attribute_noreturn();
 

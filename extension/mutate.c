@@ -57,6 +57,7 @@ typedef struct LinkCall
 	Datum		create_attrs;	/* through_attrs || create_attrs, or 0 */
 	List	   *createcols;		/* their columns, when create_attrs given */
 	Oid			helper;			/* the helper function called */
+	char	   *helper_name;	/* its name, once a statement needed it */
 } LinkCall;
 
 static void prepare_call(FunctionCallInfo fcinfo, LinkCall *call,
@@ -71,6 +72,7 @@ static void lock_links(const LinkCall *call, bool with_targets,
 static uint64 run_write(LinkCall *call, AssocQuery query, List *attrs,
 						int expected);
 static void run_read(LinkCall *call, AssocQuery query);
+static char *statement_context(LinkCall *call, AssocQuery query);
 static void check_links_possible(LinkCall *call);
 static bool links_checked_by_foreign_keys(const LinkCall *call);
 static bool check_links_before(LinkCall *call);
@@ -324,6 +326,19 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 }
 
 /*
+ * statement_context
+ *		The context line of a statement the call runs; the helper's name
+ *		is looked up once per call.
+ */
+static char *
+statement_context(LinkCall *call, AssocQuery query)
+{
+	if (call->helper_name == NULL)
+		call->helper_name = ma_function_name(call->helper);
+	return ma_statement_context(call->assoc, query, call->helper_name);
+}
+
+/*
  * run_write
  *		Run one statement of a writer (of kind query, for the through_attrs
  *		columns attrs).  Under a transaction snapshot, see the latest
@@ -334,7 +349,7 @@ static uint64
 run_write(LinkCall *call, AssocQuery query, List *attrs, int expected)
 {
 	SPIPlanPtr	plan = ma_get_plan(call->assoc, query, attrs);
-	char	   *context = ma_statement_context(call->assoc, query, call->helper);
+	char	   *context = statement_context(call, query);
 	Snapshot	test_snapshot = InvalidSnapshot;
 	Snapshot	crosscheck_snapshot = InvalidSnapshot;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -371,7 +386,7 @@ static void
 run_read(LinkCall *call, AssocQuery query)
 {
 	SPIPlanPtr	plan = ma_get_plan(call->assoc, query, NIL);
-	char	   *context = ma_statement_context(call->assoc, query, call->helper);
+	char	   *context = statement_context(call, query);
 	MemoryContext cxt = CurrentMemoryContext;
 	int			rc = 0;
 

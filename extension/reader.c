@@ -299,7 +299,7 @@ read_with_statement(FunctionCallInfo fcinfo, Association *assoc, bool batch)
 	options.read_only = true;
 	options.dest = dest;
 	context = ma_statement_context(assoc, batch ? AQ_BATCH : AQ_READ,
-								   fcinfo->flinfo->fn_oid);
+								   ma_function_name(fcinfo->flinfo->fn_oid));
 	PG_TRY();
 	{
 		rc = SPI_execute_plan_extended(plan, &options);

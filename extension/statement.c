@@ -27,7 +27,6 @@
 #include "medium_assoc.h"
 
 static const char *query_purpose(AssocQuery query);
-static char *function_name(Oid funcid);
 static char *replace_statement_line(const char *context, const char *sql,
 									const char *line);
 
@@ -65,9 +64,13 @@ query_purpose(AssocQuery query)
 	}
 }
 
-/* a function's qualified name, or "medium_assoc" if it is gone */
-static char *
-function_name(Oid funcid)
+/*
+ * ma_function_name
+ *		A function's qualified name, for a context line, or "medium_assoc"
+ *		if it is gone.
+ */
+char *
+ma_function_name(Oid funcid)
 {
 	char	   *name = get_func_name(funcid);
 	char	   *nsp = name ? get_namespace_name(get_func_namespace(funcid)) : NULL;
@@ -109,14 +112,16 @@ replace_statement_line(const char *context, const char *sql, const char *line)
 /*
  * ma_statement_context
  *		The context line for errors raised inside the statement of kind
- *		query of association assoc run by the function helper.  Built
- *		before the statement runs: after an error, catalog look-ups are
- *		not safe until the transaction is aborted.
+ *		query of association assoc run by function (ma_function_name, looked
+ *		up once per call).  Built before the statement runs: after an
+ *		error, catalog look-ups are not safe until the transaction is
+ *		aborted.
  */
 char *
-ma_statement_context(const Association *assoc, AssocQuery query, Oid helper)
+ma_statement_context(const Association *assoc, AssocQuery query,
+					 const char *function)
 {
-	return psprintf("%s() of association \"%s\", %s", function_name(helper),
+	return psprintf("%s() of association \"%s\", %s", function,
 					NameStr(assoc->name), query_purpose(query));
 }
 
