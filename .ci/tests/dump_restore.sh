@@ -47,16 +47,7 @@ export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-failures=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# psql on a database, quiet, stopping at the first error
-sql() {
-    local db=$1
-    shift
-    psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
+. "$(dirname "$0")/../testlib.sh"
 
 for db in "$DB_ORIG" "$DB_PLAIN" "$DB_CUSTOM"; do
     sql postgres -c "DROP DATABASE IF EXISTS $db"
@@ -564,8 +555,4 @@ for db in "$DB_ORIG" "$DB_PLAIN" "$DB_CUSTOM"; do
     sql postgres -c "DROP DATABASE IF EXISTS $db"
 done
 
-if [ "$failures" -ne 0 ]; then
-    echo "FAIL: dump_restore: $failures failure(s)"
-    exit 1
-fi
-echo "PASS: dump_restore: all checks passed"
+finish dump_restore

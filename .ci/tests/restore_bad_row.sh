@@ -22,14 +22,7 @@ DB_PLAIN=ma_badrow_plain
 DB_CUSTOM=ma_badrow_custom
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-failures=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-sql() {
-    local db=$1
-    shift
-    psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
+. "$(dirname "$0")/../testlib.sh"
 
 for db in "$DB_ORIG" "$DB_PLAIN" "$DB_CUSTOM"; do
     sql postgres -c "DROP DATABASE IF EXISTS $db" 2>/dev/null
@@ -123,8 +116,4 @@ check_restored "psql" "$DB_PLAIN" "$WORK/plain.log"
 for db in "$DB_ORIG" "$DB_PLAIN" "$DB_CUSTOM"; do
     sql postgres -c "DROP DATABASE IF EXISTS $db"
 done
-if [ "$failures" -gt 0 ]; then
-    echo "FAIL: restore_bad_row: $failures failure(s)"
-    exit 1
-fi
-echo "PASS: restore_bad_row: all checks passed"
+finish restore_bad_row

@@ -27,14 +27,7 @@ DB_RESTORED=ma_upgrade_restored
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-failures=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-sql() {
-    local db=$1
-    shift
-    psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
+. "$(dirname "$0")/../testlib.sh"
 
 default_version=$(sed -n "s/^default_version = '\(.*\)'/\1/p" medium_assoc.control)
 for db in "$DB_OLD" "$DB_NEW" "$DB_RESTORED"; do
@@ -172,8 +165,4 @@ fi
 for db in "$DB_OLD" "$DB_NEW" "$DB_RESTORED"; do
     sql postgres -c "DROP DATABASE IF EXISTS $db"
 done
-if [ "$failures" -gt 0 ]; then
-    echo "FAIL: upgrade: $failures failure(s)"
-    exit 1
-fi
-echo "PASS: upgrade: all checks passed"
+finish upgrade
