@@ -18,7 +18,8 @@ OBJS = \
 	extension/ddl.o \
 	extension/access.o \
 	extension/scope.o \
-	extension/statement.o
+	extension/statement.o \
+	extension/links.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

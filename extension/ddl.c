@@ -587,7 +587,10 @@ refresh_association_names(Datum relids)
 		AssocDef   *def = ma_registry_fetch((char *) lfirst(lc), true);
 
 		if (def != NULL)
+		{
 			ma_refresh_comments(def);
+			ma_refresh_links(def);
+		}
 	}
 }
 

@@ -163,6 +163,7 @@ typedef struct Association
 	Oid		   *tscope_type;	/* the same for the target scope */
 	Datum	   *tscope_value;
 	bool	   *tscope_null;
+	bool		scope_as_literals;	/* SQL with scope values as literals */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
 } Association;
@@ -271,9 +272,15 @@ extern char *ma_helper_name(const char *alias, int i);
 extern const char *ma_helper_symbol(int i);
 extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 
+/* links.c */
+extern void ma_ensure_links(const AssocDef *def, Oid reader, Oid owner);
+extern void ma_refresh_links(const AssocDef *def);
+
 /* sqlgen.c */
 extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
+extern char *ma_build_links_query(const Association *assoc,
+								  const char *select_list);
 extern char *ma_relation_name(Oid relid);
 extern bool ma_attrs_update_links(const Association *assoc, List *attrs);
 

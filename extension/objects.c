@@ -285,6 +285,7 @@ ma_ensure_objects(const AssocDef *def)
 									   get_atttype(def->target,
 												   def->keyattnum[MA_TK])),
 						 reader);
+	ma_ensure_links(def, reader, owner);
 	CommandCounterIncrement();
 }
 

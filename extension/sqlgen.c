@@ -46,7 +46,7 @@ static void append_equality(StringInfo buf, const char *lhs, Oid ltype,
 static void append_column_values(StringInfo buf, const char *alias, Oid relid,
 								 int n, const AttrNumber *attnums,
 								 const Oid *types, const bool *nulls,
-								 int firstparam);
+								 int firstparam, char **literals);
 static void append_scope(StringInfo buf, const Association *assoc,
 						 const char *alias);
 static void append_links_from(StringInfo buf, const Association *assoc,
@@ -165,19 +165,27 @@ append_equality(StringInfo buf, const char *lhs, Oid ltype, Oid opr,
 static void
 append_column_values(StringInfo buf, const char *alias, Oid relid, int n,
 					 const AttrNumber *attnums, const Oid *types,
-					 const bool *nulls, int firstparam)
+					 const bool *nulls, int firstparam, char **literals)
 {
 	for (int i = 0; i < n; i++)
 	{
 		char	   *lhs = psprintf("%s.%s", alias, column_name(relid, attnums[i]));
+		char	   *rhs;
 
 		appendStringInfoString(buf, " AND ");
 		if (nulls[i])
+		{
 			appendStringInfo(buf, "%s IS NULL", lhs);
+			continue;
+		}
+		if (literals != NULL)
+			rhs = psprintf("%s::%s", quote_literal_cstr(literals[i]),
+						   type_name(types[i]));
 		else
-			append_equality(buf, lhs, types[i],
-							lookup_type_cache(types[i], TYPECACHE_EQ_OPR)->eq_opr,
-							psprintf("$%d", firstparam + i), types[i], false);
+			rhs = psprintf("$%d", firstparam + i);
+		append_equality(buf, lhs, types[i],
+						lookup_type_cache(types[i], TYPECACHE_EQ_OPR)->eq_opr,
+						rhs, types[i], false);
 	}
 }
 
@@ -192,7 +200,8 @@ append_scope(StringInfo buf, const Association *assoc, const char *alias)
 
 	append_column_values(buf, alias, def->through, def->nscope,
 						 def->scopeattnum, assoc->scope_type,
-						 assoc->scope_null, MA_FIRST_SCOPE_PARAM);
+						 assoc->scope_null, MA_FIRST_SCOPE_PARAM,
+						 assoc->scope_as_literals ? def->scopevalue : NULL);
 }
 
 /*
@@ -207,7 +216,8 @@ append_target_scope(StringInfo buf, const Association *assoc,
 
 	append_column_values(buf, alias, def->target, def->ntscope,
 						 def->tscopeattnum, assoc->tscope_type,
-						 assoc->tscope_null, ma_tscope_param(assoc, 0));
+						 assoc->tscope_null, ma_tscope_param(assoc, 0),
+						 assoc->scope_as_literals ? def->tscopevalue : NULL);
 }
 
 /*
@@ -494,6 +504,28 @@ append_other_links(StringInfo buf, const Association *assoc,
 	append_target_match(buf, assoc, "r", n, "$2", true);
 	appendStringInfoChar(buf, ')');
 	append_target_in_scope(buf, assoc, n);
+}
+
+/*
+ * ma_build_links_query
+ *		SELECT select_list FROM the links of the source $1 and their
+ *		targets (r and t): the body of the association's link rows
+ *		function, whose scope values are literals (assoc->scope_as_literals).
+ */
+char *
+ma_build_links_query(const Association *assoc, const char *select_list)
+{
+	QueryNames	n;
+	StringInfoData buf;
+
+	query_names(assoc, &n);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SELECT %s FROM ", select_list);
+	append_links_from(&buf, assoc, &n);
+	appendStringInfoString(&buf, " WHERE ");
+	append_source_match(&buf, assoc, "r", &n, false);
+	append_link_conditions(&buf, assoc, "r");
+	return buf.data;
 }
 
 /*

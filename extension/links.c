@@ -1,0 +1,405 @@
+/*-------------------------------------------------------------------------
+ *
+ * links.c
+ *	  Link rows: <alias>_links(source), a LANGUAGE sql function returning
+ *	  the targets of one source together with the columns of their through
+ *	  rows, one row per link.
+ *
+ * The function is a single SELECT over the through table joined to the
+ * target table, STABLE, SECURITY INVOKER, not strict and with no SET
+ * clause, so that the planner inlines it: a page (ORDER BY ... LIMIT), a
+ * keyset, a LATERAL join over many sources or a per-source LIMIT is
+ * planned as the same join written by hand, with the same indexes, the
+ * same privileges and the same row-level security.
+ *
+ * Its columns are the target's columns under their own names, then the
+ * through table's columns, each named "link_" followed by its name; a name
+ * taken already (by a target column, or by an earlier one after truncation
+ * to NAMEDATALEN - 1 bytes) gets "_2", "_3", ... appended.  The scope's
+ * values are written into the body as literals of their canonical text.
+ *
+ * The body names tables and columns as they are, so the ddl_command_end
+ * trigger rebuilds it (ma_refresh_links) after an ALTER TABLE of the
+ * association's tables: in place when its columns stay the same, dropped
+ * and created again otherwise.  The function is an internal part of the
+ * reader, so it goes with it; its body starts with a marker line by which
+ * a restored copy is recognised.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/comment.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "medium_assoc.h"
+
+#define LINKS_SUFFIX		"_links"
+#define LINK_COLUMN_PREFIX	"link_"
+
+/* the columns of a link rows function, and the SELECT list making them */
+typedef struct LinkColumns
+{
+	int			n;
+	char	  **names;
+	Oid		   *types;
+	StringInfoData select_list;
+} LinkColumns;
+
+static char *links_name(const char *alias);
+static char *links_marker(const char *alias);
+static bool name_taken(const LinkColumns *cols, const char *name);
+static char *free_column_name(const LinkColumns *cols, const char *name);
+static void add_columns(LinkColumns *cols, Oid relid, const char *alias,
+						bool prefixed);
+static LinkColumns *link_columns(const AssocDef *def);
+static char *links_body(const AssocDef *def, const LinkColumns *cols);
+static Oid	find_links(const AssocDef *def, char **prosrc);
+static bool same_columns(Oid funcoid, const LinkColumns *cols);
+static Oid	create_links(const AssocDef *def, Oid nsp, Oid owner, Oid sktype,
+						 const LinkColumns *cols, const char *body,
+						 bool replace);
+static void depend_on_reader(Oid links, Oid reader);
+static void function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp);
+
+static void
+function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", funcoid);
+	*owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+	*nsp = ((Form_pg_proc) GETSTRUCT(tup))->pronamespace;
+	ReleaseSysCache(tup);
+}
+
+static char *
+links_name(const char *alias)
+{
+	return psprintf("%s%s", alias, LINKS_SUFFIX);
+}
+
+/* the first line of the body: what a restored function is known by */
+static char *
+links_marker(const char *alias)
+{
+	return psprintf("-- link rows of medium_assoc association %s\n",
+					quote_identifier(alias));
+}
+
+static bool
+name_taken(const LinkColumns *cols, const char *name)
+{
+	for (int i = 0; i < cols->n; i++)
+		if (strcmp(cols->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * free_column_name
+ *		name, truncated to a valid name, or with "_2", "_3", ... appended
+ *		(truncating it further) until no column has it.
+ */
+static char *
+free_column_name(const LinkColumns *cols, const char *name)
+{
+	char	   *result = pnstrdup(name, pg_mbcliplen(name, strlen(name),
+													  NAMEDATALEN - 1));
+
+	for (int suffix = 2; name_taken(cols, result); suffix++)
+	{
+		char	   *tail = psprintf("_%d", suffix);
+		int			len = pg_mbcliplen(name, strlen(name),
+									   NAMEDATALEN - 1 - strlen(tail));
+
+		result = psprintf("%.*s%s", len, name, tail);
+	}
+	return result;
+}
+
+/*
+ * add_columns
+ *		Append the columns of relid (read as alias) to cols, in table order,
+ *		under their names or (prefixed) "link_" and their names.
+ */
+static void
+add_columns(LinkColumns *cols, Oid relid, const char *alias, bool prefixed)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	cols->names = repalloc(cols->names, sizeof(char *) * (cols->n + desc->natts));
+	cols->types = repalloc(cols->types, sizeof(Oid) * (cols->n + desc->natts));
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		const char *attname = NameStr(att->attname);
+		char	   *name;
+
+		if (att->attisdropped)
+			continue;
+		name = free_column_name(cols, prefixed ?
+								psprintf(LINK_COLUMN_PREFIX "%s", attname) :
+								attname);
+		appendStringInfo(&cols->select_list, "%s%s.%s AS %s",
+						 cols->n > 0 ? ", " : "", alias,
+						 quote_identifier(attname), quote_identifier(name));
+		cols->names[cols->n] = name;
+		cols->types[cols->n] = att->atttypid;
+		cols->n++;
+	}
+	table_close(rel, AccessShareLock);
+}
+
+static LinkColumns *
+link_columns(const AssocDef *def)
+{
+	LinkColumns *cols = palloc0(sizeof(LinkColumns));
+
+	cols->names = palloc(sizeof(char *));
+	cols->types = palloc(sizeof(Oid));
+	initStringInfo(&cols->select_list);
+	add_columns(cols, def->target, "t", false);
+	add_columns(cols, def->through, "r", true);
+	return cols;
+}
+
+/*
+ * links_body
+ *		The marker line, then the SELECT: the association's read, with its
+ *		scope values written as literals.
+ */
+static char *
+links_body(const AssocDef *def, const LinkColumns *cols)
+{
+	Association *assoc = palloc0(sizeof(Association));
+
+	assoc->def = (AssocDef *) def;
+	assoc->mcxt = CurrentMemoryContext;
+	ma_describe(assoc);
+	assoc->scope_as_literals = true;
+	return psprintf("%s%s", links_marker(def->name),
+					ma_build_links_query(assoc, cols->select_list.data));
+}
+
+/*
+ * find_links
+ *		The association's link rows function (a LANGUAGE sql function of
+ *		its name whose body starts with the marker), and its body; or
+ *		InvalidOid.
+ */
+static Oid
+find_links(const AssocDef *def, char **prosrc)
+{
+	char	   *name = links_name(def->name);
+	char	   *marker = links_marker(def->name);
+	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP,
+										   CStringGetDatum(name));
+	Oid			result = InvalidOid;
+
+	for (int i = 0; i < list->n_members && !OidIsValid(result); i++)
+	{
+		HeapTuple	tup = &list->members[i]->tuple;
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		src;
+		char	   *body;
+
+		if (proc->prolang != SQLlanguageId)
+			continue;
+		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+		if (isnull)
+			continue;
+		body = TextDatumGetCString(src);
+		if (strncmp(body, marker, strlen(marker)) == 0)
+		{
+			result = proc->oid;
+			if (prosrc != NULL)
+				*prosrc = body;
+		}
+	}
+	ReleaseSysCacheList(list);
+	return result;
+}
+
+/*
+ * same_columns
+ *		Does the function return exactly these columns (names and types)?
+ */
+static bool
+same_columns(Oid funcoid, const LinkColumns *cols)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcoid));
+	Oid		   *types;
+	char	  **names;
+	char	   *modes;
+	int			nargs;
+	int			nout = 0;
+	bool		same = true;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", funcoid);
+	nargs = get_func_arg_info(tup, &types, &names, &modes);
+	ReleaseSysCache(tup);
+	for (int i = 0; i < nargs && same; i++)
+	{
+		if (modes == NULL || modes[i] != PROARGMODE_TABLE)
+			continue;
+		same = nout < cols->n && names != NULL &&
+			strcmp(names[i], cols->names[nout]) == 0 &&
+			types[i] == cols->types[nout];
+		nout++;
+	}
+	return same && nout == cols->n;
+}
+
+/*
+ * create_links
+ *		<alias>_links(<source key type>) RETURNS TABLE(...) LANGUAGE sql
+ *		STABLE, or (replace) the same function with a new body.
+ */
+static Oid
+create_links(const AssocDef *def, Oid nsp, Oid owner, Oid sktype,
+			 const LinkColumns *cols, const char *body, bool replace)
+{
+	int			nall = cols->n + 1;
+	Datum	   *alltypes = palloc(sizeof(Datum) * nall);
+	Datum	   *modes = palloc(sizeof(Datum) * nall);
+	Datum	   *names = palloc(sizeof(Datum) * nall);
+	ObjectAddress addr;
+
+	alltypes[0] = ObjectIdGetDatum(sktype);
+	modes[0] = CharGetDatum(PROARGMODE_IN);
+	names[0] = CStringGetTextDatum("source");
+	for (int i = 0; i < cols->n; i++)
+	{
+		alltypes[i + 1] = ObjectIdGetDatum(cols->types[i]);
+		modes[i + 1] = CharGetDatum(PROARGMODE_TABLE);
+		names[i + 1] = CStringGetTextDatum(cols->names[i]);
+	}
+	addr = ProcedureCreate(links_name(def->name), nsp, replace, true,
+						   RECORDOID, owner, SQLlanguageId,
+						   F_FMGR_SQL_VALIDATOR, body, NULL, NULL,
+						   PROKIND_FUNCTION, false, false, false,
+						   PROVOLATILE_STABLE, PROPARALLEL_SAFE,
+						   buildoidvector(&sktype, 1),
+						   PointerGetDatum(construct_array(alltypes, nall, OIDOID,
+														   sizeof(Oid), true,
+														   TYPALIGN_INT)),
+						   PointerGetDatum(construct_array(modes, nall, CHAROID,
+														   1, true,
+														   TYPALIGN_CHAR)),
+						   PointerGetDatum(construct_array(names, nall, TEXTOID,
+														   -1, false,
+														   TYPALIGN_INT)),
+						   NIL, PointerGetDatum(NULL), PointerGetDatum(NULL),
+						   InvalidOid, 1, 10);
+	CommandCounterIncrement();
+	CreateComments(addr.objectId, ProcedureRelationId, 0,
+				   psprintf("Link rows of medium_assoc association %s: its targets with their through rows' columns (link_*)",
+							quote_identifier(def->name)));
+	return addr.objectId;
+}
+
+/* the link rows function is an internal part of the reader */
+static void
+depend_on_reader(Oid links, Oid reader)
+{
+	ObjectAddress linksaddr;
+	ObjectAddress readeraddr;
+
+	ObjectAddressSet(linksaddr, ProcedureRelationId, links);
+	ObjectAddressSet(readeraddr, ProcedureRelationId, reader);
+	deleteDependencyRecordsForClass(ProcedureRelationId, links,
+									ProcedureRelationId, DEPENDENCY_INTERNAL);
+	recordDependencyOn(&linksaddr, &readeraddr, DEPENDENCY_INTERNAL);
+	CommandCounterIncrement();
+}
+
+/*
+ * ma_ensure_links
+ *		Make sure the association's link rows function exists (found, as
+ *		after a restore, or created beside the reader) and is recorded as
+ *		part of the reader.  Aliases too long for the suffix get none.
+ */
+void
+ma_ensure_links(const AssocDef *def, Oid reader, Oid owner)
+{
+	Oid			links;
+	LinkColumns *cols;
+
+	if (ma_helper_count(def->name) == 0)
+		return;
+	links = find_links(def, NULL);
+	if (!OidIsValid(links))
+	{
+		cols = link_columns(def);
+		links = create_links(def, get_func_namespace(reader), owner,
+							 get_atttype(def->source, def->keyattnum[MA_SK]),
+							 cols, links_body(def, cols), false);
+	}
+	depend_on_reader(links, reader);
+}
+
+/*
+ * ma_refresh_links
+ *		Rebuild the association's link rows function after its tables
+ *		changed: a new body in place when its columns are the same, else a
+ *		new function (which fails, naming them, if other objects depend on
+ *		the old one).
+ */
+void
+ma_refresh_links(const AssocDef *def)
+{
+	char	   *prosrc;
+	Oid			links = find_links(def, &prosrc);
+	Oid			reader;
+	Oid			owner;
+	Oid			nsp;
+	LinkColumns *cols;
+	char	   *body;
+	bool		same;
+	ObjectAddress addr;
+
+	if (!OidIsValid(links))
+		return;
+	cols = link_columns(def);
+	body = links_body(def, cols);
+	same = same_columns(links, cols);
+	if (same && strcmp(prosrc, body) == 0)
+		return;
+
+	reader = ma_find_function(def->name, MA_READER_SYMBOL);
+	function_owner_namespace(links, &owner, &nsp);
+	if (!same)
+	{
+		deleteDependencyRecordsForClass(ProcedureRelationId, links,
+										ProcedureRelationId, DEPENDENCY_INTERNAL);
+		CommandCounterIncrement();
+		ObjectAddressSet(addr, ProcedureRelationId, links);
+		performDeletion(&addr, DROP_RESTRICT, 0);
+		CommandCounterIncrement();
+	}
+	links = create_links(def, nsp, owner,
+						 get_atttype(def->source, def->keyattnum[MA_SK]),
+						 cols, body, same);
+	if (OidIsValid(reader))
+		depend_on_reader(links, reader);
+}
