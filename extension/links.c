@@ -1,29 +1,33 @@
 /*-------------------------------------------------------------------------
  *
  * links.c
- *	  Link rows: <alias>_links(source), a LANGUAGE sql function returning
- *	  the targets of one source together with the columns of their through
- *	  rows, one row per link.
+ *	  Link rows and documents: <alias>_links(source), a LANGUAGE sql
+ *	  function returning the targets of one source together with the
+ *	  columns of their through rows, one row per link; and
+ *	  <alias>_json(source, link_columns), the same as one jsonb array of
+ *	  target objects, each with its link's columns nested under the through
+ *	  table's name.
  *
- * The function is a single SELECT over the through table joined to the
+ * Each function is a single SELECT over the through table joined to the
  * target table, STABLE, SECURITY INVOKER, not strict and with no SET
- * clause, so that the planner inlines it: a page (ORDER BY ... LIMIT), a
+ * clause, so that the planner inlines it (the json one as a one-row
+ * aggregate, wherever it is used in FROM): a page (ORDER BY ... LIMIT), a
  * keyset, a LATERAL join over many sources or a per-source LIMIT is
  * planned as the same join written by hand, with the same indexes, the
  * same privileges and the same row-level security.
  *
- * Its columns are the target's columns under their own names, then the
+ * The link rows' columns are the target's columns under their own names, then the
  * through table's columns, each named "link_" followed by its name; a name
  * taken already (by a target column, or by an earlier one after truncation
  * to NAMEDATALEN - 1 bytes) gets "_2", "_3", ... appended.  The scope's
  * values are written into the body as literals of their canonical text.
  *
- * The body names tables and columns as they are, so the ddl_command_end
- * trigger rebuilds it (ma_refresh_links) after an ALTER TABLE of the
- * association's tables: in place when its columns stay the same, dropped
- * and created again otherwise.  The function is an internal part of the
- * reader, so it goes with it; its body starts with a marker line by which
- * a restored copy is recognised.
+ * The bodies name tables and columns as they are, so the ddl_command_end
+ * trigger rebuilds them (ma_refresh_links) after an ALTER TABLE of the
+ * association's tables: in place when the columns stay the same, dropped
+ * and created again otherwise.  The functions are internal parts of the
+ * reader, so they go with it; a body starts with a marker line by which a
+ * restored copy is recognised.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,6 +43,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -49,8 +54,18 @@
 
 #include "medium_assoc.h"
 
-#define LINKS_SUFFIX		"_links"
 #define LINK_COLUMN_PREFIX	"link_"
+
+/* the two functions */
+typedef enum LinkFunction
+{
+	LF_LINKS,					/* <alias>_links(source) */
+	LF_JSON,					/* <alias>_json(source, link_columns) */
+	LF_COUNT
+} LinkFunction;
+
+static const char *const lf_suffix[LF_COUNT] = {"_links", "_json"};
+static const char *const lf_what[LF_COUNT] = {"link rows", "documents"};
 
 /* the columns of a link rows function, and the SELECT list making them */
 typedef struct LinkColumns
@@ -61,19 +76,24 @@ typedef struct LinkColumns
 	StringInfoData select_list;
 } LinkColumns;
 
-static char *links_name(const char *alias);
-static char *links_marker(const char *alias);
+static char *links_name(const char *alias, LinkFunction lf);
+static char *links_marker(const char *alias, LinkFunction lf);
 static bool name_taken(const LinkColumns *cols, const char *name);
 static char *free_column_name(const LinkColumns *cols, const char *name);
 static void add_columns(LinkColumns *cols, Oid relid, const char *alias,
 						bool prefixed);
-static LinkColumns *link_columns(const AssocDef *def);
-static char *links_body(const AssocDef *def, const LinkColumns *cols);
-static Oid	find_links(const AssocDef *def, char **prosrc);
+static LinkColumns *link_columns(const AssocDef *def, LinkFunction lf);
+static char *json_select_list(const AssocDef *def);
+static char *links_body(const AssocDef *def, LinkFunction lf,
+						const LinkColumns *cols);
+static Oid	find_links(const AssocDef *def, LinkFunction lf, char **prosrc);
 static bool same_columns(Oid funcoid, const LinkColumns *cols);
-static Oid	create_links(const AssocDef *def, Oid nsp, Oid owner, Oid sktype,
-						 const LinkColumns *cols, const char *body,
-						 bool replace);
+static Oid	create_links(const AssocDef *def, LinkFunction lf, Oid nsp,
+						 Oid owner, Oid sktype, const LinkColumns *cols,
+						 const char *body, bool replace);
+static void ensure_one(const AssocDef *def, LinkFunction lf, Oid reader,
+					   Oid owner);
+static void refresh_one(const AssocDef *def, LinkFunction lf);
 static void depend_on_reader(Oid links, Oid reader);
 static void function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp);
 
@@ -90,16 +110,16 @@ function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp)
 }
 
 static char *
-links_name(const char *alias)
+links_name(const char *alias, LinkFunction lf)
 {
-	return psprintf("%s%s", alias, LINKS_SUFFIX);
+	return psprintf("%s%s", alias, lf_suffix[lf]);
 }
 
 /* the first line of the body: what a restored function is known by */
 static char *
-links_marker(const char *alias)
+links_marker(const char *alias, LinkFunction lf)
 {
-	return psprintf("-- link rows of medium_assoc association %s\n",
+	return psprintf("-- %s of medium_assoc association %s\n", lf_what[lf],
 					quote_identifier(alias));
 }
 
@@ -168,17 +188,77 @@ add_columns(LinkColumns *cols, Oid relid, const char *alias, bool prefixed)
 	table_close(rel, AccessShareLock);
 }
 
+/*
+ * link_columns
+ *		The result columns of a function: for the link rows, the target's
+ *		and the through table's; for the documents, one jsonb column named
+ *		as the association.
+ */
 static LinkColumns *
-link_columns(const AssocDef *def)
+link_columns(const AssocDef *def, LinkFunction lf)
 {
 	LinkColumns *cols = palloc0(sizeof(LinkColumns));
 
 	cols->names = palloc(sizeof(char *));
 	cols->types = palloc(sizeof(Oid));
 	initStringInfo(&cols->select_list);
+	if (lf == LF_JSON)
+	{
+		cols->names[0] = pstrdup(def->name);
+		cols->types[0] = JSONBOID;
+		cols->n = 1;
+		appendStringInfoString(&cols->select_list, json_select_list(def));
+		return cols;
+	}
 	add_columns(cols, def->target, "t", false);
 	add_columns(cols, def->through, "r", true);
 	return cols;
+}
+
+/*
+ * json_select_list
+ *		The aggregate of the documents: each target row as an object, with
+ *		its link's columns other than the keys under the through table's
+ *		name; only those named in $2, when $2 is not null (the keys to
+ *		remove are worked out once per statement, not per row).  An empty
+ *		array when there is no link.
+ */
+static char *
+json_select_list(const AssocDef *def)
+{
+	Relation	rel = table_open(def->through, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	StringInfoData pairs;
+	StringInfoData keys;
+	char	   *link;
+
+	initStringInfo(&pairs);
+	initStringInfo(&keys);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || att->attnum == def->keyattnum[MA_FK] ||
+			att->attnum == def->keyattnum[MA_OK])
+			continue;
+		appendStringInfo(&pairs, "%s%s, r.%s", pairs.len > 0 ? ", " : "",
+						 quote_literal_cstr(NameStr(att->attname)),
+						 quote_identifier(NameStr(att->attname)));
+		appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "",
+						 quote_literal_cstr(NameStr(att->attname)));
+	}
+	table_close(rel, AccessShareLock);
+
+	link = psprintf("pg_catalog.jsonb_build_object(%s)", pairs.data);
+	if (keys.len > 0)
+		link = psprintf("CASE WHEN $2 IS NULL THEN %s ELSE %s OPERATOR(pg_catalog.-)"
+						" (SELECT pg_catalog.array_agg(k) FROM pg_catalog.unnest(ARRAY[%s]::pg_catalog.text[]) AS k"
+						" WHERE k OPERATOR(pg_catalog.<>) ALL ($2)) END",
+						link, link, keys.data);
+	return psprintf("COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t.*)"
+					" OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(%s, %s)),"
+					" '[]'::pg_catalog.jsonb)",
+					quote_literal_cstr(get_rel_name(def->through)), link);
 }
 
 /*
@@ -187,7 +267,7 @@ link_columns(const AssocDef *def)
  *		scope values written as literals.
  */
 static char *
-links_body(const AssocDef *def, const LinkColumns *cols)
+links_body(const AssocDef *def, LinkFunction lf, const LinkColumns *cols)
 {
 	Association *assoc = palloc0(sizeof(Association));
 
@@ -195,7 +275,7 @@ links_body(const AssocDef *def, const LinkColumns *cols)
 	assoc->mcxt = CurrentMemoryContext;
 	ma_describe(assoc);
 	assoc->scope_as_literals = true;
-	return psprintf("%s%s", links_marker(def->name),
+	return psprintf("%s%s", links_marker(def->name, lf),
 					ma_build_links_query(assoc, cols->select_list.data));
 }
 
@@ -206,10 +286,10 @@ links_body(const AssocDef *def, const LinkColumns *cols)
  *		InvalidOid.
  */
 static Oid
-find_links(const AssocDef *def, char **prosrc)
+find_links(const AssocDef *def, LinkFunction lf, char **prosrc)
 {
-	char	   *name = links_name(def->name);
-	char	   *marker = links_marker(def->name);
+	char	   *name = links_name(def->name, lf);
+	char	   *marker = links_marker(def->name, lf);
 	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP,
 										   CStringGetDatum(name));
 	Oid			result = InvalidOid;
@@ -272,34 +352,45 @@ same_columns(Oid funcoid, const LinkColumns *cols)
 
 /*
  * create_links
- *		<alias>_links(<source key type>) RETURNS TABLE(...) LANGUAGE sql
- *		STABLE, or (replace) the same function with a new body.
+ *		<alias>_links(source <source key type>) or <alias>_json(source,
+ *		link_columns text[] DEFAULT NULL), RETURNS TABLE(...) LANGUAGE sql
+ *		STABLE; or (replace) the same function with a new body.
  */
 static Oid
-create_links(const AssocDef *def, Oid nsp, Oid owner, Oid sktype,
-			 const LinkColumns *cols, const char *body, bool replace)
+create_links(const AssocDef *def, LinkFunction lf, Oid nsp, Oid owner,
+			 Oid sktype, const LinkColumns *cols, const char *body,
+			 bool replace)
 {
-	int			nall = cols->n + 1;
+	int			nin = lf == LF_JSON ? 2 : 1;
+	int			nall = cols->n + nin;
+	Oid			intypes[2] = {sktype, TEXTARRAYOID};
 	Datum	   *alltypes = palloc(sizeof(Datum) * nall);
 	Datum	   *modes = palloc(sizeof(Datum) * nall);
 	Datum	   *names = palloc(sizeof(Datum) * nall);
+	List	   *defaults = NIL;
 	ObjectAddress addr;
 
-	alltypes[0] = ObjectIdGetDatum(sktype);
-	modes[0] = CharGetDatum(PROARGMODE_IN);
-	names[0] = CStringGetTextDatum("source");
+	for (int i = 0; i < nin; i++)
+	{
+		alltypes[i] = ObjectIdGetDatum(intypes[i]);
+		modes[i] = CharGetDatum(PROARGMODE_IN);
+		names[i] = CStringGetTextDatum(i == 0 ? "source" : "link_columns");
+	}
+	if (lf == LF_JSON)
+		defaults = list_make1(makeNullConst(TEXTARRAYOID, -1, InvalidOid));
 	for (int i = 0; i < cols->n; i++)
 	{
-		alltypes[i + 1] = ObjectIdGetDatum(cols->types[i]);
-		modes[i + 1] = CharGetDatum(PROARGMODE_TABLE);
-		names[i + 1] = CStringGetTextDatum(cols->names[i]);
+		alltypes[nin + i] = ObjectIdGetDatum(cols->types[i]);
+		modes[nin + i] = CharGetDatum(PROARGMODE_TABLE);
+		names[nin + i] = CStringGetTextDatum(cols->names[i]);
 	}
-	addr = ProcedureCreate(links_name(def->name), nsp, replace, true,
-						   RECORDOID, owner, SQLlanguageId,
+	/* as CREATE FUNCTION does, one column is returned as its own type */
+	addr = ProcedureCreate(links_name(def->name, lf), nsp, replace, true,
+						   cols->n == 1 ? cols->types[0] : RECORDOID, owner, SQLlanguageId,
 						   F_FMGR_SQL_VALIDATOR, body, NULL, NULL,
 						   PROKIND_FUNCTION, false, false, false,
 						   PROVOLATILE_STABLE, PROPARALLEL_SAFE,
-						   buildoidvector(&sktype, 1),
+						   buildoidvector(intypes, nin),
 						   PointerGetDatum(construct_array(alltypes, nall, OIDOID,
 														   sizeof(Oid), true,
 														   TYPALIGN_INT)),
@@ -309,10 +400,14 @@ create_links(const AssocDef *def, Oid nsp, Oid owner, Oid sktype,
 						   PointerGetDatum(construct_array(names, nall, TEXTOID,
 														   -1, false,
 														   TYPALIGN_INT)),
-						   NIL, PointerGetDatum(NULL), PointerGetDatum(NULL),
-						   InvalidOid, 1, 10);
+						   defaults, PointerGetDatum(NULL), PointerGetDatum(NULL),
+						   InvalidOid, 1, lf == LF_JSON ? 1 : 10);
 	CommandCounterIncrement();
 	CreateComments(addr.objectId, ProcedureRelationId, 0,
+				   lf == LF_JSON ?
+				   psprintf("Documents of medium_assoc association %s: its targets as a jsonb array, each with its link's columns under %s",
+							quote_identifier(def->name),
+							quote_identifier(get_rel_name(def->through))) :
 				   psprintf("Link rows of medium_assoc association %s: its targets with their through rows' columns (link_*)",
 							quote_identifier(def->name)));
 	return addr.objectId;
@@ -334,42 +429,48 @@ depend_on_reader(Oid links, Oid reader)
 }
 
 /*
- * ma_ensure_links
- *		Make sure the association's link rows function exists (found, as
- *		after a restore, or created beside the reader) and is recorded as
- *		part of the reader.  Aliases too long for the suffix get none.
+ * ensure_one, ma_ensure_links
+ *		Make sure the association's link rows and documents functions exist
+ *		(found, as after a restore, or created beside the reader) and are
+ *		recorded as parts of the reader.  Aliases too long for the suffixes
+ *		get none.
  */
-void
-ma_ensure_links(const AssocDef *def, Oid reader, Oid owner)
+static void
+ensure_one(const AssocDef *def, LinkFunction lf, Oid reader, Oid owner)
 {
-	Oid			links;
-	LinkColumns *cols;
+	Oid			links = find_links(def, lf, NULL);
 
-	if (ma_helper_count(def->name) == 0)
-		return;
-	links = find_links(def, NULL);
 	if (!OidIsValid(links))
 	{
-		cols = link_columns(def);
-		links = create_links(def, get_func_namespace(reader), owner,
+		LinkColumns *cols = link_columns(def, lf);
+
+		links = create_links(def, lf, get_func_namespace(reader), owner,
 							 get_atttype(def->source, def->keyattnum[MA_SK]),
-							 cols, links_body(def, cols), false);
+							 cols, links_body(def, lf, cols), false);
 	}
 	depend_on_reader(links, reader);
 }
 
-/*
- * ma_refresh_links
- *		Rebuild the association's link rows function after its tables
- *		changed: a new body in place when its columns are the same, else a
- *		new function (which fails, naming them, if other objects depend on
- *		the old one).
- */
 void
-ma_refresh_links(const AssocDef *def)
+ma_ensure_links(const AssocDef *def, Oid reader, Oid owner)
+{
+	if (ma_helper_count(def->name) == 0)
+		return;
+	for (int lf = 0; lf < LF_COUNT; lf++)
+		ensure_one(def, (LinkFunction) lf, reader, owner);
+}
+
+/*
+ * refresh_one, ma_refresh_links
+ *		Rebuild the association's functions after its tables changed: a new
+ *		body in place when the columns are the same, else a new function
+ *		(which fails, naming them, if other objects depend on the old one).
+ */
+static void
+refresh_one(const AssocDef *def, LinkFunction lf)
 {
 	char	   *prosrc;
-	Oid			links = find_links(def, &prosrc);
+	Oid			links = find_links(def, lf, &prosrc);
 	Oid			reader;
 	Oid			owner;
 	Oid			nsp;
@@ -380,8 +481,8 @@ ma_refresh_links(const AssocDef *def)
 
 	if (!OidIsValid(links))
 		return;
-	cols = link_columns(def);
-	body = links_body(def, cols);
+	cols = link_columns(def, lf);
+	body = links_body(def, lf, cols);
 	same = same_columns(links, cols);
 	if (same && strcmp(prosrc, body) == 0)
 		return;
@@ -397,9 +498,16 @@ ma_refresh_links(const AssocDef *def)
 		performDeletion(&addr, DROP_RESTRICT, 0);
 		CommandCounterIncrement();
 	}
-	links = create_links(def, nsp, owner,
+	links = create_links(def, lf, nsp, owner,
 						 get_atttype(def->source, def->keyattnum[MA_SK]),
 						 cols, body, same);
 	if (OidIsValid(reader))
 		depend_on_reader(links, reader);
+}
+
+void
+ma_refresh_links(const AssocDef *def)
+{
+	for (int lf = 0; lf < LF_COUNT; lf++)
+		refresh_one(def, (LinkFunction) lf);
 }
