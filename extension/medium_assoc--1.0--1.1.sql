@@ -176,3 +176,37 @@ CREATE FUNCTION medium_assoc.set(association pg_catalog.text,
 RETURNS TABLE(added pg_catalog.int8, removed pg_catalog.int8)
 LANGUAGE C VOLATILE ROWS 1
 AS 'MODULE_PATHNAME', 'medium_assoc_set';
+
+-- Index advice: the index each walk of an association needs and lacks,
+-- from a source to its links (the through table by its foreign key) and
+-- from a link to its target (the target by its key), as registration's
+-- NOTICE names it.
+CREATE OR REPLACE VIEW medium_assoc.associations AS
+SELECT r.name,
+       r.kind,
+       r.source,
+       r.target,
+       r.through,
+       r.foreign_key,
+       r.other_key,
+       r.source_key,
+       r.target_key,
+       r.scope,
+       (SELECT p.oid::pg_catalog.regprocedure
+          FROM pg_catalog.pg_proc p
+         WHERE p.proname OPERATOR(pg_catalog.=) r.name
+           AND p.prolang OPERATOR(pg_catalog.=) 13::pg_catalog.oid
+           AND p.prosrc OPERATOR(pg_catalog.=) 'medium_assoc_reader'
+         LIMIT 1) AS reader,
+       r.timestamps,
+       r.target_scope,
+       (SELECT pg_catalog.string_agg(pg_catalog.format('CREATE INDEX ON %s (%I);',
+                                                       w.rel, w.col), ' ')
+          FROM (VALUES (1, r.through, r.attnums[1], r.foreign_key),
+                       (2, r.target, r.attnums[4], r.target_key)) AS w(i, rel, attnum, col)
+         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index x
+                            WHERE x.indrelid OPERATOR(pg_catalog.=) w.rel
+                              AND x.indisvalid
+                              AND x.indkey[0] OPERATOR(pg_catalog.=) w.attnum
+                              AND x.indpred IS NULL)) AS index_advice
+  FROM medium_assoc.registry r;

@@ -8,9 +8,12 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -18,6 +21,8 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/syscache.h"
 
 #include "medium_assoc.h"
@@ -27,6 +32,8 @@ static char *name_arg(FunctionCallInfo fcinfo, int argno);
 static void check_may_register(const AssocDef *def);
 static void check_name_free(const AssocDef *def);
 static void check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype);
+static bool leads_an_index(Oid relid, AttrNumber attnum);
+static void advise_indexes(const AssocDef *def);
 static void require_owner_to_drop(const AssocDef *def);
 static bool same_tables(const AssocDef *a, const AssocDef *b);
 static AssocDef *lock_association_to_drop(const char *name);
@@ -228,7 +235,74 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	if (!OidIsValid(reader))
 		elog(ERROR, "reader of association \"%s\" was not created", def->name);
+	advise_indexes(def);
 	PG_RETURN_OID(reader);
+}
+
+/*
+ * leads_an_index
+ *		Is attnum the first column of a valid, non-partial index of relid,
+ *		which can serve lookups by that column alone?
+ */
+static bool
+leads_an_index(Oid relid, AttrNumber attnum)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID,
+										  ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index index;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		index = (Form_pg_index) GETSTRUCT(tup);
+		found |= index->indisvalid && index->indnkeyatts > 0 &&
+			index->indkey.values[0] == attnum &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL);
+		ReleaseSysCache(tup);
+	}
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * advise_indexes
+ *		A NOTICE for each walk no index serves: from a source to its links
+ *		(the through table by its foreign key), and from a link to its
+ *		target (the target by its key), naming the index to create.  The
+ *		associations view shows the same advice.
+ */
+static void
+advise_indexes(const AssocDef *def)
+{
+	struct
+	{
+		Oid			relid;
+		int			key;
+		const char *walk;
+	}			walks[2] = {
+		{def->through, MA_FK, "from a source to its links"},
+		{def->target, MA_TK, "from a link to its target"},
+	};
+
+	for (int i = 0; i < 2; i++)
+	{
+		const char *column = def->keyname[walks[i].key];
+
+		if (leads_an_index(walks[i].relid, def->keyattnum[walks[i].key]))
+			continue;
+		ereport(NOTICE,
+				(errmsg("no index serves association \"%s\"'s walk %s",
+						def->name, walks[i].walk),
+				 errhint("CREATE INDEX ON %s (%s);",
+						 ma_relation_name(walks[i].relid),
+						 quote_identifier(column))));
+	}
 }
 
 /*
