@@ -115,12 +115,15 @@ links_name(const char *alias, LinkFunction lf)
 	return psprintf("%s%s", alias, lf_suffix[lf]);
 }
 
-/* the first line of the body: what a restored function is known by */
+/*
+ * The first line of the body: what a restored function of the
+ * association's name is known by.  It does not quote the alias, which
+ * may hold a line break.
+ */
 static char *
 links_marker(const char *alias, LinkFunction lf)
 {
-	return psprintf("-- %s of medium_assoc association %s\n", lf_what[lf],
-					quote_identifier(alias));
+	return psprintf("-- medium_assoc %s\n", lf_what[lf]);
 }
 
 static bool
