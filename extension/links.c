@@ -255,7 +255,8 @@ json_select_list(const AssocDef *def)
 	link = psprintf("pg_catalog.jsonb_build_object(%s)", pairs.data);
 	if (keys.len > 0)
 		link = psprintf("CASE WHEN $2 IS NULL THEN %s ELSE %s OPERATOR(pg_catalog.-)"
-						" (SELECT pg_catalog.array_agg(k) FROM pg_catalog.unnest(ARRAY[%s]::pg_catalog.text[]) AS k"
+						" (SELECT COALESCE(pg_catalog.array_agg(k), '{}'::pg_catalog.text[])"
+						" FROM pg_catalog.unnest(ARRAY[%s]::pg_catalog.text[]) AS k"
 						" WHERE k OPERATOR(pg_catalog.<>) ALL ($2)) END",
 						link, link, keys.data);
 	return psprintf("COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t.*)"

@@ -316,6 +316,17 @@ SELECT u.name, a.title
   FROM "Blog"."Users" u LEFT JOIN LATERAL "Blog"."readingList"(u."userId") a ON true
  ORDER BY 1, 2;
 
+\echo == link rows and documents
+SELECT * FROM "Blog"."readingList_links"(1) ORDER BY id;
+SELECT * FROM "Blog".saves_links(1) ORDER BY id;
+SELECT * FROM "Blog".starred_links(1) ORDER BY id;
+SELECT * FROM public."taggedPosts_links"(1) ORDER BY id;
+SELECT * FROM "Blog".badges_links(1) ORDER BY id;
+SELECT e FROM "Blog"."readingList_json"(1) j, jsonb_array_elements(j."readingList") e ORDER BY e->>'id';
+SELECT e FROM "Blog".badges_json(1, ARRAY['earned']) j, jsonb_array_elements(j.badges) e ORDER BY e->>'id';
+SELECT p.oid::regprocedure, pg_get_function_result(p.oid), obj_description(p.oid, 'pg_proc')
+  FROM pg_proc p WHERE p.prosrc LIKE '-- medium_assoc %' ORDER BY p.oid::regprocedure::text;
+
 \echo == every association, every source: reader, count, has, batch
 CREATE FUNCTION pg_temp.canonical_links() RETURNS SETOF text
 LANGUAGE plpgsql AS $fn$
@@ -470,13 +481,15 @@ BEGIN;
 DROP TABLE public.labels CASCADE;
 SELECT pg_temp.check('cascade forgets articleLabels',
                      NOT EXISTS (SELECT 1 FROM medium_assoc.associations WHERE name = 'articleLabels')
-                     AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ('articleLabels', 'articleLabels_batch')));
+                     AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ('articleLabels', 'articleLabels_batch',
+                                                                     'articleLabels_links', 'articleLabels_json')));
 ROLLBACK;
 
 -- DROP EXTENSION removes every reader
 DROP EXTENSION medium_assoc;
 SELECT pg_temp.check('drop extension removes readers',
-                     NOT EXISTS (SELECT 1 FROM pg_proc WHERE prosrc IN ('medium_assoc_reader', 'medium_assoc_batch')));
+                     NOT EXISTS (SELECT 1 FROM pg_proc WHERE prosrc IN ('medium_assoc_reader', 'medium_assoc_batch')
+                                    OR prosrc LIKE '-- medium_assoc %'));
 SELECT pg_temp.check('drop extension forgets the registry',
                      to_regclass('medium_assoc.registry') IS NULL);
 SELECT pg_temp.expect('DROP TABLE "Blog"."ReadingList"', '00000');

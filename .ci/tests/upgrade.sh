@@ -138,12 +138,14 @@ out=$(sql "$DB_OLD" -At <<'SQL'
 SELECT medium_assoc.repair();
 SELECT reading_list_add(3, ARRAY[4, 5]);
 SELECT reading_list_count(3);
+SELECT string_agg(link_article_id::text, ',' ORDER BY link_article_id) FROM reading_list_links(3);
+SELECT jsonb_array_length(reading_list) FROM reading_list_json(3);
 SQL
 )
-if [ "$(echo $out)" = "3 2 2" ]; then
-    pass "repair() creates the typed helpers of associations registered under 1.0"
+if [ "$(echo $out)" = "3 2 2 4,5 2" ]; then
+    pass "repair() creates the typed helpers, link rows and documents of associations registered under 1.0"
 else
-    fail "repair() and typed helpers after the update answer '$out'"
+    fail "repair(), typed helpers, link rows and documents after the update answer '$out'"
 fi
 
 # dump and restore of the updated database
