@@ -598,7 +598,8 @@ refresh_association_names(Datum relids)
  * medium_assoc_on_ddl_end
  *		ddl_command_end event trigger on ALTER TABLE: store the current
  *		names of key and scope columns of the associations using the
- *		relations the command changed, or their inheritance children.
+ *		relations the command changed, or their inheritance children, and
+ *		rebuild their link rows functions.  On ALTER SCHEMA (1.1), all.
  */
 PG_FUNCTION_INFO_V1(medium_assoc_on_ddl_end);
 Datum
@@ -607,6 +608,8 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	Datum		relids;
 	bool		isnull;
+	bool		schema_changed;
+	bool		schema_isnull;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "medium_assoc_on_ddl_end: not called as an event trigger");
@@ -614,11 +617,22 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute("SELECT pg_catalog.array_agg(DISTINCT c.objid)"
-					" FROM pg_catalog.pg_event_trigger_ddl_commands() c"
-					" WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+					"  FILTER (WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass),"
+					" pg_catalog.bool_or(c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass)"
+					" FROM pg_catalog.pg_event_trigger_ddl_commands() c",
 					true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the commands");
 	relids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	/* a schema renamed: every association may name it */
+	schema_changed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 2,
+												&schema_isnull)) && !schema_isnull;
+	if (schema_changed)
+	{
+		SPI_finish();
+		refresh_association_names((Datum) 0);
+		PG_RETURN_VOID();
+	}
 	if (!isnull)
 	{
 		MemoryContext spicxt = MemoryContextSwitchTo(caller);

@@ -210,3 +210,9 @@ SELECT r.name,
                               AND x.indkey[0] OPERATOR(pg_catalog.=) w.attnum
                               AND x.indpred IS NULL)) AS index_advice
   FROM medium_assoc.registry r;
+
+-- The link rows and documents functions name schemas: rebuilt when one is
+-- renamed.
+CREATE EVENT TRIGGER medium_assoc_schema_end ON ddl_command_end
+    WHEN TAG IN ('ALTER SCHEMA')
+    EXECUTE FUNCTION medium_assoc._on_ddl_end();

@@ -161,6 +161,11 @@ SELECT p.oid::regprocedure, pg_get_function_result(p.oid)
 SELECT count(*), min(link_remark), min(headline) FROM ln_list_links(3);
 SELECT e->'ln_saved' FROM ln_list_json(3, ARRAY['remark']) j, jsonb_array_elements(j.ln_list) e
  ORDER BY (e->>'id')::int LIMIT 1;
+-- a schema the functions name is renamed
+ALTER SCHEMA ln_other RENAME TO ln_moved;
+SELECT count(*), min(headline) FROM ln_list_links(3);
+SELECT jsonb_array_length(ln_list) FROM ln_list_json(3);
+ALTER SCHEMA ln_moved RENAME TO ln_other;
 -- an object built on the link rows holds their columns, as on a view
 CREATE VIEW ln_mine AS SELECT * FROM ln_list_links(3);
 \set VERBOSITY default
