@@ -24,8 +24,10 @@
  *
  * The bodies name tables and columns as they are, so the ddl_command_end
  * trigger rebuilds them (ma_refresh_links) after an ALTER TABLE of the
- * association's tables: in place when the columns stay the same, dropped
- * and created again otherwise.  The functions are internal parts of the
+ * association's tables, in place (a query that found a function before
+ * waiting for the ALTER's locks must still find it): the body alone when
+ * the columns stay the same; else columns and body, refused while another
+ * object uses the function.  The functions are internal parts of the
  * reader, so they go with it; a body starts with a marker line by which a
  * restored copy is recognised.
  *
@@ -33,9 +35,13 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -48,6 +54,7 @@
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
+#include "utils/regproc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -96,6 +103,9 @@ static void ensure_one(const AssocDef *def, LinkFunction lf, Oid reader,
 static void refresh_one(const AssocDef *def, LinkFunction lf);
 static void depend_on_reader(Oid links, Oid reader);
 static void function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp);
+static void require_no_dependents(Oid funcoid);
+static void rewrite_columns(Oid funcoid, const LinkColumns *cols,
+							const char *body);
 
 static void
 function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp)
@@ -481,7 +491,6 @@ refresh_one(const AssocDef *def, LinkFunction lf)
 	LinkColumns *cols;
 	char	   *body;
 	bool		same;
-	ObjectAddress addr;
 
 	if (!OidIsValid(links))
 		return;
@@ -493,20 +502,146 @@ refresh_one(const AssocDef *def, LinkFunction lf)
 
 	reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	function_owner_namespace(links, &owner, &nsp);
-	if (!same)
+	if (same)
+		links = create_links(def, lf, nsp, owner,
+							 get_atttype(def->source, def->keyattnum[MA_SK]),
+							 cols, body, true);
+	else
 	{
-		deleteDependencyRecordsForClass(ProcedureRelationId, links,
-										ProcedureRelationId, DEPENDENCY_INTERNAL);
-		CommandCounterIncrement();
-		ObjectAddressSet(addr, ProcedureRelationId, links);
-		performDeletion(&addr, DROP_RESTRICT, 0);
-		CommandCounterIncrement();
+		require_no_dependents(links);
+		rewrite_columns(links, cols, body);
 	}
-	links = create_links(def, lf, nsp, owner,
-						 get_atttype(def->source, def->keyattnum[MA_SK]),
-						 cols, body, same);
 	if (OidIsValid(reader))
 		depend_on_reader(links, reader);
+}
+
+/*
+ * require_no_dependents
+ *		A function whose columns are about to change must not be used by
+ *		another object (a view, a function with a SQL-standard body), whose
+ *		columns would no longer match: 2BP01, naming one.
+ */
+static void
+require_no_dependents(Oid funcoid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	ObjectAddress dependent = {InvalidOid, InvalidOid, 0};
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ProcedureRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(funcoid));
+	scan = systable_beginscan(depRel, DependReferenceIndexId, true, NULL, 2,
+							  key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		dependent.classId = dep->classid;
+		dependent.objectId = dep->objid;
+		dependent.objectSubId = dep->objsubid;
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+
+	if (OidIsValid(dependent.classId))
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot change the columns of function %s because other objects depend on it",
+						format_procedure(funcoid)),
+				 errdetail("%s depends on function %s.",
+						   getObjectDescription(&dependent, false),
+						   format_procedure(funcoid)),
+				 errhint("Drop the objects that use it, then recreate them after this command.")));
+}
+
+/*
+ * rewrite_columns
+ *		Give the function new result columns and a new body, in place: it
+ *		keeps its OID, so that a query that found it before waiting for
+ *		this command's locks still finds it.  The dependencies on the
+ *		column types are recorded again.
+ */
+static void
+rewrite_columns(Oid funcoid, const LinkColumns *cols, const char *body)
+{
+	Relation	rel = table_open(ProcedureRelationId, RowExclusiveLock);
+	HeapTuple	oldtup = SearchSysCacheCopy1(PROCOID, ObjectIdGetDatum(funcoid));
+	Form_pg_proc proc;
+	int			nin;
+	int			nall;
+	Oid		   *oldtypes;
+	char	  **oldnames;
+	char	   *oldmodes;
+	Datum	   *alltypes;
+	Datum	   *modes;
+	Datum	   *names;
+	Datum		values[Natts_pg_proc] = {0};
+	bool		nulls[Natts_pg_proc] = {0};
+	bool		replace[Natts_pg_proc] = {0};
+	HeapTuple	newtup;
+	ObjectAddress funcaddr;
+
+	if (!HeapTupleIsValid(oldtup))
+		elog(ERROR, "cache lookup failed for function %u", funcoid);
+	proc = (Form_pg_proc) GETSTRUCT(oldtup);
+	nin = proc->pronargs;
+	(void) get_func_arg_info(oldtup, &oldtypes, &oldnames, &oldmodes);
+
+	nall = nin + cols->n;
+	alltypes = palloc(sizeof(Datum) * nall);
+	modes = palloc(sizeof(Datum) * nall);
+	names = palloc(sizeof(Datum) * nall);
+	for (int i = 0; i < nin; i++)
+	{
+		alltypes[i] = ObjectIdGetDatum(proc->proargtypes.values[i]);
+		modes[i] = CharGetDatum(PROARGMODE_IN);
+		names[i] = CStringGetTextDatum(oldnames[i]);
+	}
+	for (int i = 0; i < cols->n; i++)
+	{
+		alltypes[nin + i] = ObjectIdGetDatum(cols->types[i]);
+		modes[nin + i] = CharGetDatum(PROARGMODE_TABLE);
+		names[nin + i] = CStringGetTextDatum(cols->names[i]);
+	}
+	values[Anum_pg_proc_proallargtypes - 1] =
+		PointerGetDatum(construct_array(alltypes, nall, OIDOID, sizeof(Oid),
+										true, TYPALIGN_INT));
+	values[Anum_pg_proc_proargmodes - 1] =
+		PointerGetDatum(construct_array(modes, nall, CHAROID, 1, true,
+										TYPALIGN_CHAR));
+	values[Anum_pg_proc_proargnames - 1] =
+		PointerGetDatum(construct_array(names, nall, TEXTOID, -1, false,
+										TYPALIGN_INT));
+	values[Anum_pg_proc_prorettype - 1] =
+		ObjectIdGetDatum(cols->n == 1 ? cols->types[0] : RECORDOID);
+	values[Anum_pg_proc_prosrc - 1] = CStringGetTextDatum(body);
+	replace[Anum_pg_proc_proallargtypes - 1] = true;
+	replace[Anum_pg_proc_proargmodes - 1] = true;
+	replace[Anum_pg_proc_proargnames - 1] = true;
+	replace[Anum_pg_proc_prorettype - 1] = true;
+	replace[Anum_pg_proc_prosrc - 1] = true;
+	newtup = heap_modify_tuple(oldtup, RelationGetDescr(rel), values, nulls,
+							   replace);
+	CatalogTupleUpdate(rel, &newtup->t_self, newtup);
+	table_close(rel, RowExclusiveLock);
+
+	/* the types of the result columns */
+	ObjectAddressSet(funcaddr, ProcedureRelationId, funcoid);
+	deleteDependencyRecordsForClass(ProcedureRelationId, funcoid,
+									TypeRelationId, DEPENDENCY_NORMAL);
+	for (int i = 0; i < nin + cols->n; i++)
+	{
+		ObjectAddress typaddr;
+
+		ObjectAddressSet(typaddr, TypeRelationId,
+						 DatumGetObjectId(alltypes[i]));
+		recordDependencyOn(&funcaddr, &typaddr, DEPENDENCY_NORMAL);
+	}
+	CommandCounterIncrement();
 }
 
 void
