@@ -35,7 +35,7 @@ SELECT medium_assoc.belongs_to_many('ln_users', 'ln_articles', 'ln_saves', 'ln_p
 -- the columns: the target's as they are, then link_ and the through
 -- table's, a taken name getting _2
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid)
-  FROM pg_proc p WHERE proname IN ('ln_list_links', 'ln_list_json') ORDER BY 1::text;
+  FROM pg_proc p WHERE proname IN ('ln_list_links', 'ln_list_json') ORDER BY p.oid::regprocedure::text;
 
 -- the same rows as the reader and as the hand-written join
 SELECT count(*), count(DISTINCT id), min(link_note_2), max(link_saved_at) FROM ln_list_links(3);
@@ -157,7 +157,7 @@ ALTER TABLE ln_saves RENAME TO ln_saved;
 CREATE SCHEMA ln_other;
 ALTER TABLE ln_articles SET SCHEMA ln_other;
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid)
-  FROM pg_proc p WHERE proname IN ('ln_list_links', 'ln_list_json') ORDER BY 1::text;
+  FROM pg_proc p WHERE proname IN ('ln_list_links', 'ln_list_json') ORDER BY p.oid::regprocedure::text;
 SELECT count(*), min(link_remark), min(headline) FROM ln_list_links(3);
 SELECT e->'ln_saved' FROM ln_list_json(3, ARRAY['remark']) j, jsonb_array_elements(j.ln_list) e
  ORDER BY (e->>'id')::int LIMIT 1;
