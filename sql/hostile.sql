@@ -175,6 +175,17 @@ SELECT source, target FROM "hostile ""S""; $$ü"."x""); DROP TABLE hostile.victi
  ORDER BY source, (target)."ü key;" COLLATE "C";
 SELECT source, target FROM "hostile ""S""; $$ü"."select_batch"(ARRAY['数据', 'k1'])
  ORDER BY source COLLATE "C", (target)."id ""x"" $$ \";
+-- link rows and documents: the reader's targets, the through rows' hostile
+-- column names prefixed, nothing injected
+SELECT (SELECT count(*) FROM "hostile ""S""; $$ü"."x""); DROP TABLE hostile.victims; --_links"(1)) =
+       (SELECT count(*) FROM "hostile ""S""; $$ü"."x""); DROP TABLE hostile.victims; --"(1)) AS links_x,
+       (SELECT count(*) FROM "hostile ""S""; $$ü"."select_links"('数据')) =
+       (SELECT count(*) FROM "hostile ""S""; $$ü"."select"('数据')) AS links_select,
+       (SELECT jsonb_array_length("a\b$$;'") FROM "hostile ""S""; $$ü"."a\b$$;'_json"(3)) =
+       (SELECT count(*) FROM "hostile ""S""; $$ü"."a\b$$;'"(3)) AS json_a;
+SELECT pg_get_function_result('"hostile ""S""; $$ü"."select_links"(text)'::regprocedure);
+SELECT e FROM "hostile ""S""; $$ü"."a\b$$;'_json"(3) j, jsonb_array_elements(j."a\b$$;'") e
+ ORDER BY e::text COLLATE "C";
 SELECT medium_assoc.count('x"); DROP TABLE hostile.victims; --', 1) AS count_x,
        medium_assoc.count('ü数据🙂 "q" ;$$', '1') AS count_u,
        medium_assoc.has('user', 1, '{2,3}') AS has_user,

@@ -5,6 +5,8 @@
 --   fresh                    the last `fresh` articles are never saved, so
 --                            add+remove can link them without hitting a link
 --   mem_links                links of the one "bulk reader" in read_history
+--   page_links               links of the one "page reader" in the reading
+--                            list (at most the number of savable articles)
 --
 -- Links per user follow a power law: the user of rank k (1 = heaviest) has
 -- m * (users / k)^0.7 links, at least 1 and at most 5000 (or the number of
@@ -16,6 +18,12 @@
 -- progression modulo the number of savable articles, so they are distinct.
 -- Links are inserted in saved_at order, as they would arrive, so one user's
 -- links are spread over the heap.
+--
+-- The pages test: one "page reader" (id users + 1) with page_links links,
+-- saved at distinct times spread over the same year, inserted with the
+-- others.  The two special users are created after the regular ones (ids
+-- users + 1 and users + 2, the latest created_at), so that neither an id
+-- range nor a created_at bound over the regular users reaches them.
 
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
@@ -49,6 +57,12 @@ SELECT 'user' || g,
        'Writes about topic ' || (g % 97),
        timestamptz '2019-01-01 00:00+00' + g * interval '7 minutes'
   FROM generate_series(1, :users) AS g;
+
+INSERT INTO medium_users (username, created_at)
+VALUES ('page_reader', timestamptz '2019-01-01 00:00+00' + (:users + 1) * interval '7 minutes');
+SELECT id AS page_uid, least(:page_links, :articles - :fresh) AS page_n
+  FROM medium_users WHERE username = 'page_reader'
+\gset
 
 -- body: 200 bytes
 INSERT INTO medium_articles (title, body, author_id, created_at)
@@ -85,9 +99,16 @@ SELECT c.id,
        timestamptz '2023-01-01 00:00+00'
          + ((c.id::bigint * 7919 + j::bigint * 104729) % 1051200) * interval '30 seconds'
   FROM link_counts AS c, LATERAL generate_series(0, c.n - 1) AS j
+UNION ALL
+SELECT :page_uid,
+       ((j::bigint * :stride) % (:articles - :fresh)) + 1,
+       timestamptz '2023-01-01 00:00+00' + j * (interval '365 days' / :page_n)
+  FROM generate_series(0, :page_n - 1) AS j
  ORDER BY 3, 1, 2;
 
 CREATE INDEX ON medium_reading_list (article_id);
+-- pages and per-user top n, newest first (both sides use it)
+CREATE INDEX ON medium_reading_list (user_id, saved_at);
 
 -- MediumUser.belongsToMany(MediumArticle, { as: 'reading_list',
 --     through: MediumReadingList, foreignKey: 'user_id' })
@@ -97,7 +118,7 @@ SELECT medium_assoc.belongs_to_many('medium_users', 'medium_articles',
 -- The memory test: one "bulk reader" with mem_links reads (a read history
 -- may hold an article many times, so it needs no million articles).
 INSERT INTO medium_users (username, created_at)
-VALUES ('bulk_reader', timestamptz '2019-01-01 00:00+00');
+VALUES ('bulk_reader', timestamptz '2019-01-01 00:00+00' + (:users + 2) * interval '7 minutes');
 SELECT id AS bulk_uid FROM medium_users WHERE username = 'bulk_reader'
 \gset
 
