@@ -43,6 +43,27 @@ async function main() {
     assert.deepStrictEqual(r.rows.map((a) => a.id), [3, 4, 5]);
     assert.ok('title' in r.rows[0]);
   });
+  await check('link rows: a page with the link columns, parsed', async () => {
+    const r = await client.query(
+      'SELECT * FROM reading_list_links($1) ORDER BY id DESC LIMIT $2', [2, 1]);
+    assert.strictEqual(r.rows.length, 1);
+    assert.strictEqual(r.rows[0].id, 4);
+    assert.strictEqual(r.rows[0].link_user_id, 2);
+    assert.strictEqual(r.rows[0].link_article_id, 4);
+    assert.ok('title' in r.rows[0] && 'link_note' in r.rows[0]);
+  });
+  await check('link rows of many users, by an array', async () => {
+    const r = await client.query(
+      'SELECT u.id AS user_id, l.id FROM medium_users u CROSS JOIN LATERAL reading_list_links(u.id) l' +
+      ' WHERE u.id = ANY($1) ORDER BY 1, 2', [[1, 2]]);
+    assert.deepStrictEqual(r.rows.map((x) => [x.user_id, x.id]), [[1, 3], [1, 4], [1, 5], [2, 3], [2, 4]]);
+  });
+  await check('documents: a JS array of objects with the link nested', async () => {
+    const r = await client.query('SELECT reading_list FROM reading_list_json($1, $2)', [2, ['note']]);
+    const docs = r.rows[0].reading_list.sort((a, b) => a.id - b.id);
+    assert.deepStrictEqual(docs.map((d) => d.id), [3, 4]);
+    assert.deepStrictEqual(docs[0].medium_reading_list, { note: 'later' });
+  });
   await check('batch reader with a JS array', async () => {
     const r = await client.query(
       'SELECT source, (target).id FROM reading_list_batch($1) ORDER BY 1, 2', [[1, 2]]);

@@ -52,6 +52,20 @@ def run(label, conn, json_param):
                     ([1, 2],))
         assert cur.fetchall() == [(1, 3), (1, 4), (1, 5), (2, 3), (2, 4)]
 
+    def link_rows():
+        cur.execute("SELECT id, link_user_id, link_note FROM reading_list_links(%s)"
+                    " ORDER BY id DESC LIMIT %s", (2, 1))
+        assert cur.fetchall() == [(4, 2, "later")]
+        cur.execute("SELECT u.id, l.id FROM medium_users u CROSS JOIN LATERAL reading_list_links(u.id) l"
+                    " WHERE u.id = ANY(%s) ORDER BY 1, 2", ([1, 2],))
+        assert cur.fetchall() == [(1, 3), (1, 4), (1, 5), (2, 3), (2, 4)]
+
+    def documents():
+        cur.execute("SELECT reading_list FROM reading_list_json(%s, %s)", (2, ["note"]))
+        docs = sorted(cur.fetchone()[0], key=lambda d: d["id"])
+        assert [d["id"] for d in docs] == [3, 4]
+        assert docs[0]["medium_reading_list"] == {"note": "later"}
+
     def has():
         assert one("SELECT medium_assoc.has(%s, %s, %s)", ("reading_list", 1, 4)) is True
         assert one("SELECT medium_assoc.has(%s, %s, %s)", ("reading_list", 1, [4, 9])) is False
@@ -77,7 +91,8 @@ def run(label, conn, json_param):
 
     for name, fn in [("add one target", add_one), ("add many targets (a list)", add_many),
                      ("add with through attributes", add_attrs), ("reader", reader),
-                     ("batch reader with a list", batch), ("has one, many, none", has),
+                     ("batch reader with a list", batch), ("link rows", link_rows),
+                     ("documents as Python objects", documents), ("has one, many, none", has),
                      ("count", count), ("set", set_), ("set to an empty list", set_empty),
                      ("remove one and many", remove)]:
         check(f"{label}: {name}", fn)
