@@ -1,6 +1,10 @@
 -- Before timing anything: each medium_assoc call returns what its hand-written
 -- counterpart returns, for the first 200 users, the heaviest user and the
--- bulk reader.  Prints one line "ok" or stops with an error.
+-- bulk reader; and each assoc query of bench_check (bench/sql/queries.sql:
+-- the link rows, pages, top 3 and documents, the reader and batch in the
+-- eager groups, the pgbench pairs' statements) returns the rows of its
+-- hand-written counterpart (count and sum of row hashes; non-empty).  Prints
+-- one line "ok" or stops with an error.
 --   psql variables: bulk_uid
 
 \set ON_ERROR_STOP 1
@@ -39,6 +43,32 @@ BEGIN
                             (SELECT min(article_id) FROM medium_reading_list WHERE user_id = uid)::text)
            IS NOT TRUE THEN
             RAISE EXCEPTION 'has(%) of a linked article is not true', uid;
+        END IF;
+    END LOOP;
+END
+$$;
+
+DO $$
+DECLARE
+    c record;
+    a record;
+    h record;
+BEGIN
+    FOR c IN SELECT k.*, qa.q AS assoc_q, qh.q AS hand_q
+               FROM bench_check k
+               JOIN bench_query qa ON qa.name = k.assoc
+               JOIN bench_query qh ON qh.name = k.hand
+              ORDER BY k.assoc, k.hand LOOP
+        EXECUTE format('SELECT count(*) AS n, sum(hashtextextended(c::text, 0)) AS h FROM (%s) c',
+                       format(c.assoc_rows, c.assoc_q)) INTO a;
+        EXECUTE format('SELECT count(*) AS n, sum(hashtextextended(c::text, 0)) AS h FROM (%s) c',
+                       format(c.hand_rows, c.hand_q)) INTO h;
+        IF h.n = 0 THEN
+            RAISE EXCEPTION '% returns no rows: nothing to compare % with', c.hand, c.assoc;
+        END IF;
+        IF a.n <> h.n OR a.h IS DISTINCT FROM h.h THEN
+            RAISE EXCEPTION '% differs from % (% rows against %, or other rows)',
+                c.assoc, c.hand, a.n, h.n;
         END IF;
     END LOOP;
 END

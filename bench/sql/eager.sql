@@ -1,22 +1,16 @@
--- Eager loading of the first :n users, timed in the server: the execution
--- time EXPLAIN (ANALYZE, TIMING OFF) reports (rows are produced but not sent),
--- median of :reps repetitions; the two sides of a pair alternate, and each
--- query runs once untimed first.  Output: name|median ms|rows|used parallel workers.
---   psql variables: n, reps
+-- The in-server measurements: the timed queries of bench_query
+-- (bench/sql/queries.sql: eager loading by an array of ids and by a
+-- predicate, per-user top 3, documents), each group against its hand-written
+-- query.  Timed in the server: the execution time EXPLAIN (ANALYZE, TIMING
+-- OFF) reports (rows are produced but not sent), median of :reps
+-- repetitions; within a group the assoc queries and the hand-written one
+-- alternate (assoc first in odd repetitions, hand first in even ones), and
+-- each query runs once untimed first.
+-- Output: name|median ms|rows|used parallel workers.
+--   psql variables: reps
 
 \set ON_ERROR_STOP 1
 SELECT set_config('bench.reps', :'reps', false) \g /dev/null
-
-CREATE TEMP TABLE eager_query (name text PRIMARY KEY, q text NOT NULL);
-INSERT INTO eager_query VALUES
-('lateral_assoc', format(
-  'SELECT u.id, a.* FROM medium_users u CROSS JOIN LATERAL reading_list(u.id) a WHERE u.id <= %s', :n)),
-('lateral_hand', format(
-  'SELECT r.user_id, a.* FROM medium_reading_list r JOIN medium_articles a ON a.id = r.article_id WHERE r.user_id <= %s', :n)),
-('batch_assoc', format(
-  'SELECT * FROM reading_list_batch(ARRAY(SELECT generate_series(1, %s)))', :n)),
-('batch_hand', format(
-  'SELECT r.user_id, a.* FROM medium_reading_list r JOIN medium_articles a ON a.id = r.article_id WHERE r.user_id = ANY (ARRAY(SELECT generate_series(1, %s)))', :n));
 
 CREATE FUNCTION pg_temp.exec_ms(q text, OUT ms float8, OUT nrows float8,
                                  OUT parallel bool)
@@ -36,23 +30,21 @@ CREATE TEMP TABLE eager_sample (name text, rep int, ms float8, nrows float8, par
 DO $$
 DECLARE
     reps int := current_setting('bench.reps')::int;
-    pair text[];
-    side text;
     r record;
 BEGIN
     -- warm up caches and plans
-    FOR r IN SELECT * FROM eager_query LOOP
+    FOR r IN SELECT * FROM bench_query WHERE timed ORDER BY grp, name LOOP
         PERFORM pg_temp.exec_ms(r.q);
     END LOOP;
     FOR i IN 1 .. reps LOOP
-        FOREACH side IN ARRAY CASE WHEN i % 2 = 1
-                                   THEN ARRAY['lateral_assoc', 'lateral_hand', 'batch_assoc', 'batch_hand']
-                                   ELSE ARRAY['lateral_hand', 'lateral_assoc', 'batch_hand', 'batch_assoc'] END
-        LOOP
+        FOR r IN SELECT * FROM bench_query WHERE timed
+                  ORDER BY grp,
+                           CASE WHEN i % 2 = 1 THEN hand::int ELSE -hand::int END,
+                           CASE WHEN i % 2 = 1 THEN name END,
+                           CASE WHEN i % 2 = 0 THEN name END DESC LOOP
             INSERT INTO eager_sample
-            SELECT side, i, e.ms, e.nrows, e.parallel
-              FROM eager_query q, pg_temp.exec_ms(q.q) e
-             WHERE q.name = side;
+            SELECT r.name, i, e.ms, e.nrows, e.parallel
+              FROM pg_temp.exec_ms(r.q) e;
         END LOOP;
     END LOOP;
 END
