@@ -19,7 +19,8 @@ OBJS = \
 	extension/access.o \
 	extension/scope.o \
 	extension/statement.o \
-	extension/links.o
+	extension/links.o \
+	extension/linkview.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

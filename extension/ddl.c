@@ -49,6 +49,7 @@
 
 static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
+static void release_link_views(AlterTableStmt *stmt);
 static void drop_associations_without_unique_keys(void);
 static Datum with_inheritors(Datum relids);
 static HeapTuple resolve_row(TriggerData *trigdata);
@@ -833,6 +834,34 @@ refuse_key_type_change(AlterTableStmt *stmt)
 }
 
 /*
+ * release_link_views
+ *		An ALTER TABLE that drops or retypes columns would fail on the link
+ *		rows views reading them: drop those views first (linkview.c); the
+ *		command's end makes them again.
+ */
+static void
+release_link_views(AlterTableStmt *stmt)
+{
+	ListCell   *lc;
+	Oid			relid;
+
+	if (stmt->relation == NULL || stmt->objtype != OBJECT_TABLE)
+		return;
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+		if (cmd->subtype == AT_DropColumn || cmd->subtype == AT_AlterColumnType)
+			break;
+	}
+	if (lc == NULL)
+		return;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (OidIsValid(relid))
+		ma_release_link_views(relid);
+}
+
+/*
  * refuse_reader_rename
  *		Raise an error if the statement renames a reader: its name is the
  *		association's.  (Moving it to another schema is fine.)
@@ -888,7 +917,10 @@ medium_assoc_on_ddl_start(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "medium_assoc_on_ddl_start: not called as an event trigger");
 	if (IsA(trigdata->parsetree, AlterTableStmt))
+	{
 		refuse_key_type_change((AlterTableStmt *) trigdata->parsetree);
+		release_link_views((AlterTableStmt *) trigdata->parsetree);
+	}
 	else if (IsA(trigdata->parsetree, RenameStmt))
 		refuse_reader_rename((RenameStmt *) trigdata->parsetree);
 	else if (IsA(trigdata->parsetree, DropStmt))

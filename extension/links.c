@@ -74,15 +74,6 @@ typedef enum LinkFunction
 static const char *const lf_suffix[LF_COUNT] = {"_links", "_json"};
 static const char *const lf_what[LF_COUNT] = {"link rows", "documents"};
 
-/* the columns of a link rows function, and the SELECT list making them */
-typedef struct LinkColumns
-{
-	int			n;
-	char	  **names;
-	Oid		   *types;
-	StringInfoData select_list;
-} LinkColumns;
-
 static char *links_name(const char *alias, LinkFunction lf);
 static char *links_marker(const char *alias, LinkFunction lf);
 static bool name_taken(const LinkColumns *cols, const char *name);
@@ -275,6 +266,35 @@ json_select_list(const AssocDef *def)
 					quote_literal_cstr(get_rel_name(def->through)), link);
 }
 
+/* the link rows' name and columns, for the view (linkview.c) */
+char *
+ma_links_name(const char *alias)
+{
+	return links_name(alias, LF_LINKS);
+}
+
+LinkColumns *
+ma_link_columns(const AssocDef *def)
+{
+	return link_columns(def, LF_LINKS);
+}
+
+/*
+ * ma_link_view_query
+ *		The query of the link rows view: the function's, for every source.
+ */
+char *
+ma_link_view_query(const AssocDef *def, const LinkColumns *cols)
+{
+	Association *assoc = palloc0(sizeof(Association));
+
+	assoc->def = (AssocDef *) def;
+	assoc->mcxt = CurrentMemoryContext;
+	ma_describe(assoc);
+	assoc->scope_as_literals = true;
+	return ma_build_links_query(assoc, cols->select_list.data, false);
+}
+
 /*
  * links_body
  *		The marker line, then the SELECT: the association's read, with its
@@ -290,7 +310,7 @@ links_body(const AssocDef *def, LinkFunction lf, const LinkColumns *cols)
 	ma_describe(assoc);
 	assoc->scope_as_literals = true;
 	return psprintf("%s%s", links_marker(def->name, lf),
-					ma_build_links_query(assoc, cols->select_list.data));
+					ma_build_links_query(assoc, cols->select_list.data, true));
 }
 
 /*
@@ -472,6 +492,7 @@ ma_ensure_links(const AssocDef *def, Oid reader, Oid owner)
 		return;
 	for (int lf = 0; lf < LF_COUNT; lf++)
 		ensure_one(def, (LinkFunction) lf, reader, owner);
+	ma_ensure_link_view(def, reader, owner);
 }
 
 /*
@@ -649,4 +670,5 @@ ma_refresh_links(const AssocDef *def)
 {
 	for (int lf = 0; lf < LF_COUNT; lf++)
 		refresh_one(def, (LinkFunction) lf);
+	ma_refresh_link_view(def);
 }

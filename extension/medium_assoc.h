@@ -272,15 +272,31 @@ extern char *ma_helper_name(const char *alias, int i);
 extern const char *ma_helper_symbol(int i);
 extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 
-/* links.c */
+/* links.c: the columns of the link rows, and the SELECT list making them */
+typedef struct LinkColumns
+{
+	int			n;
+	char	  **names;
+	Oid		   *types;
+	StringInfoData select_list;
+} LinkColumns;
+
+extern char *ma_links_name(const char *alias);
+extern LinkColumns *ma_link_columns(const AssocDef *def);
+extern char *ma_link_view_query(const AssocDef *def, const LinkColumns *cols);
 extern void ma_ensure_links(const AssocDef *def, Oid reader, Oid owner);
 extern void ma_refresh_links(const AssocDef *def);
+
+/* linkview.c */
+extern void ma_ensure_link_view(const AssocDef *def, Oid reader, Oid owner);
+extern void ma_refresh_link_view(const AssocDef *def);
+extern void ma_release_link_views(Oid relid);
 
 /* sqlgen.c */
 extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
 extern char *ma_build_links_query(const Association *assoc,
-								  const char *select_list);
+								  const char *select_list, bool for_source);
 extern char *ma_relation_name(Oid relid);
 extern bool ma_attrs_update_links(const Association *assoc, List *attrs);
 

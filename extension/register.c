@@ -32,6 +32,7 @@ static char *name_arg(FunctionCallInfo fcinfo, int argno);
 static void check_may_register(const AssocDef *def);
 static void check_name_free(const AssocDef *def);
 static void check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype);
+static void check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype);
 static bool leads_an_index(Oid relid, AttrNumber attnum);
 static void advise_indexes(const AssocDef *def);
 static void require_owner_to_drop(const AssocDef *def);
@@ -175,6 +176,44 @@ check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 							quote_identifier(name)),
 					 errhint("Choose another alias.")));
 	}
+	if (ma_helper_count(def->name) > 0)
+		check_link_names_free(def, nsp, sktype);
+}
+
+/*
+ * check_link_names_free
+ *		The names of the link rows view and functions must be free in the
+ *		schema: a relation <alias>_links (42P07), <alias>_links(source) and
+ *		<alias>_json(source, text[]) (42710).
+ */
+static void
+check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype)
+{
+	char	   *links = ma_links_name(def->name);
+	char	   *json = psprintf("%s_json", def->name);
+	Oid			jsonargs[2] = {sktype, TEXTARRAYOID};
+
+	if (OidIsValid(get_relname_relid(links, nsp)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation %s.%s already exists",
+						quote_identifier(get_namespace_name(nsp)),
+						quote_identifier(links)),
+				 errdetail("Association \"%s\" needs the name for its link rows view.",
+						   def->name),
+				 errhint("Rename or drop that relation, or choose another alias.")));
+	if (SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(links),
+							  PointerGetDatum(buildoidvector(&sktype, 1)),
+							  ObjectIdGetDatum(nsp)) ||
+		SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(json),
+							  PointerGetDatum(buildoidvector(jsonargs, 2)),
+							  ObjectIdGetDatum(nsp)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("function %s.%s or %s.%s already exists with the signature of the association's link rows",
+						quote_identifier(get_namespace_name(nsp)), quote_identifier(links),
+						quote_identifier(get_namespace_name(nsp)), quote_identifier(json)),
+				 errhint("Choose another alias.")));
 }
 
 /*

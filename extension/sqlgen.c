@@ -508,12 +508,14 @@ append_other_links(StringInfo buf, const Association *assoc,
 
 /*
  * ma_build_links_query
- *		SELECT select_list FROM the links of the source $1 and their
- *		targets (r and t): the body of the association's link rows
- *		function, whose scope values are literals (assoc->scope_as_literals).
+ *		SELECT select_list FROM the links and their targets (r and t), of
+ *		the source $1 (for_source) or of every source: the bodies of the
+ *		association's link rows function and view, whose scope values are
+ *		literals (assoc->scope_as_literals).
  */
 char *
-ma_build_links_query(const Association *assoc, const char *select_list)
+ma_build_links_query(const Association *assoc, const char *select_list,
+					 bool for_source)
 {
 	QueryNames	n;
 	StringInfoData buf;
@@ -523,7 +525,10 @@ ma_build_links_query(const Association *assoc, const char *select_list)
 	appendStringInfo(&buf, "SELECT %s FROM ", select_list);
 	append_links_from(&buf, assoc, &n);
 	appendStringInfoString(&buf, " WHERE ");
-	append_source_match(&buf, assoc, "r", &n, false);
+	if (for_source)
+		append_source_match(&buf, assoc, "r", &n, false);
+	else
+		appendStringInfoString(&buf, "true");
 	append_link_conditions(&buf, assoc, "r");
 	return buf.data;
 }

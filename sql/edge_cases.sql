@@ -80,10 +80,14 @@ DELETE FROM pg_depend
  WHERE classid = 'pg_proc'::regclass
    AND objid = 'edge_tagged(char)'::regprocedure
    AND refclassid = 'pg_class'::regclass;
-SAVEPOINT s;
-DROP TABLE edge_user_tags;   -- nothing protects it now
-ROLLBACK TO SAVEPOINT s;
+-- (the link rows view's own dependencies are carried: it is a view)
+SELECT count(*) AS reader_column_deps FROM pg_depend
+ WHERE classid = 'pg_proc'::regclass AND objid = 'edge_tagged(char)'::regprocedure
+   AND refclassid = 'pg_class'::regclass;
 SELECT medium_assoc.repair();
+SELECT count(*) AS reader_column_deps FROM pg_depend
+ WHERE classid = 'pg_proc'::regclass AND objid = 'edge_tagged(char)'::regprocedure
+   AND refclassid = 'pg_class'::regclass;
 DROP TABLE edge_user_tags;
 ROLLBACK;
 

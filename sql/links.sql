@@ -37,6 +37,15 @@ SELECT medium_assoc.belongs_to_many('ln_users', 'ln_articles', 'ln_saves', 'ln_p
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid)
   FROM pg_proc p WHERE proname IN ('ln_list_links', 'ln_list_json') ORDER BY p.oid::regprocedure::text;
 
+-- the view of the same name has the same columns
+SELECT array_agg(attname::text ORDER BY attnum) =
+       (SELECT array_agg(n ORDER BY i) FROM unnest(
+          (SELECT proargnames[2:] FROM pg_proc WHERE proname = 'ln_list_links')) WITH ORDINALITY AS a(n, i))
+       AS view_columns_as_function
+  FROM pg_attribute WHERE attrelid = 'ln_list_links'::regclass AND attnum > 0;
+SELECT obj_description('ln_list_links'::regclass, 'pg_class'),
+       (SELECT reloptions FROM pg_class WHERE oid = 'ln_list_links'::regclass);
+
 -- the same rows as the reader and as the hand-written join
 SELECT count(*), count(DISTINCT id), min(link_note_2), max(link_saved_at) FROM ln_list_links(3);
 SELECT (SELECT array_agg(id ORDER BY id) FROM ln_list_links(3)) =
@@ -45,6 +54,10 @@ SELECT (SELECT array_agg(id ORDER BY id) FROM ln_list_links(3)) =
        (SELECT array_agg(ROW(a.*, r.*)::text ORDER BY a.id)
           FROM ln_saves r JOIN ln_articles a ON a.id = r.article_id WHERE r.user_id = 3)
        AS same_as_join;
+SELECT (SELECT array_agg(ROW(l.*)::text ORDER BY l.id) FROM ln_list_links(3) l) =
+       (SELECT array_agg(ROW(v.*)::text ORDER BY v.id) FROM ln_list_links v WHERE link_user_id = 3)
+       AS view_as_function,
+       (SELECT count(*) FROM ln_list_links) = (SELECT count(*) FROM ln_saves) AS view_all_links;
 SELECT count(*) FROM ln_list_links(NULL);
 SELECT count(*) FROM ln_list_links(999);
 
@@ -52,6 +65,9 @@ SELECT count(*) FROM ln_list_links(999);
 SELECT id, link_saved_at FROM ln_list_links(3) ORDER BY link_saved_at DESC, id LIMIT 5;
 SELECT id, link_saved_at FROM ln_list_links(3)
  WHERE (link_saved_at, id) < ('2026-03-09 05:00+00', 92)
+ ORDER BY link_saved_at DESC, id LIMIT 5;
+-- the same pages from the view
+SELECT id, link_saved_at FROM ln_list_links WHERE link_user_id = 3
  ORDER BY link_saved_at DESC, id LIMIT 5;
 -- ordered by a target column
 SELECT id, title FROM ln_list_links(3) ORDER BY title DESC LIMIT 3;
@@ -71,6 +87,8 @@ SET enable_bitmapscan = off;
 SELECT * FROM pg_temp.plan('SELECT * FROM ln_list_links(3) ORDER BY link_saved_at DESC LIMIT 20');
 SELECT * FROM pg_temp.plan('SELECT u.id, l.id FROM ln_users u CROSS JOIN LATERAL
     (SELECT * FROM ln_list_links(u.id) ORDER BY link_saved_at DESC LIMIT 2) l');
+SELECT * FROM pg_temp.plan('SELECT * FROM ln_list_links WHERE link_user_id = 3
+    ORDER BY link_saved_at DESC LIMIT 20');
 RESET enable_bitmapscan;
 -- each user's 2 newest saved articles: the same as the hand-written LATERAL
 SELECT (SELECT array_agg(ROW(u.id, l.id)::text ORDER BY u.id, l.link_saved_at DESC)
@@ -91,6 +109,8 @@ SELECT (SELECT count(*) FROM ln_users u CROSS JOIN LATERAL ln_list_links(u.id) l
 UPDATE ln_saves SET "deletedAt" = now() WHERE user_id = 3 AND article_id IN (3, 6);
 SELECT (SELECT array_agg(id ORDER BY id) FROM ln_posts_links(3)) =
        (SELECT array_agg(id ORDER BY id) FROM ln_posts(3)) AS same_as_reader,
+       (SELECT array_agg(id ORDER BY id) FROM ln_posts_links WHERE link_user_id = 3) =
+       (SELECT array_agg(id ORDER BY id) FROM ln_posts(3)) AS view_as_reader,
        (SELECT count(*) FROM ln_posts_links(3)) AS posts,
        (SELECT count(*) FROM ln_posts_links(3) WHERE id IN (3, 6) OR id % 10 = 0) AS hidden;
 
@@ -121,6 +141,7 @@ GRANT SELECT ON ln_articles TO regress_ln_reader;
 SET ROLE regress_ln_reader;
 SELECT count(*) FROM ln_list_links(3);
 SELECT count(*) FROM ln_list_json(3);
+SELECT count(*) FROM ln_list_links WHERE link_user_id = 3;
 RESET ROLE;
 GRANT SELECT ON ln_saves TO regress_ln_reader;
 REVOKE SELECT ON ln_articles FROM regress_ln_reader;
@@ -138,6 +159,7 @@ ALTER TABLE ln_saves ENABLE ROW LEVEL SECURITY;
 CREATE POLICY ln_even ON ln_saves FOR SELECT TO regress_ln_reader USING (article_id % 2 = 0);
 SET ROLE regress_ln_reader;
 SELECT (SELECT count(*) FROM ln_list_links(3)) AS links,
+       (SELECT count(*) FROM ln_list_links WHERE link_user_id = 3) AS view,
        (SELECT count(*) FROM ln_list(3)) AS reader,
        (SELECT jsonb_array_length(ln_list) FROM ln_list_json(3)) AS documents;
 RESET ROLE;
@@ -159,6 +181,13 @@ ALTER TABLE ln_articles SET SCHEMA ln_other;
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid)
   FROM pg_proc p WHERE proname IN ('ln_list_links', 'ln_list_json') ORDER BY p.oid::regprocedure::text;
 SELECT count(*), min(link_remark), min(headline) FROM ln_list_links(3);
+SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+ WHERE attrelid = 'ln_list_links'::regclass AND attnum > 0;
+SELECT count(*), min(link_remark), min(headline) FROM ln_list_links WHERE link_user_id = 3;
+-- a column's type changed: the view is made again around it
+ALTER TABLE ln_saved ALTER COLUMN rating TYPE bigint;
+SELECT format_type(atttypid, NULL) FROM pg_attribute
+ WHERE attrelid = 'ln_list_links'::regclass AND attname = 'link_rating';
 SELECT e->'ln_saved' FROM ln_list_json(3, ARRAY['remark']) j, jsonb_array_elements(j.ln_list) e
  ORDER BY (e->>'id')::int LIMIT 1;
 -- a schema the functions name is renamed
@@ -172,10 +201,32 @@ CREATE VIEW ln_mine AS SELECT * FROM ln_list_links(3);
 ALTER TABLE ln_saved ADD COLUMN extra int;
 \set VERBOSITY sqlstate
 DROP VIEW ln_mine;
--- the functions are the reader's: not dropped alone, gone with it
+-- one built on the view: the view keeps its columns (NOTICE), and a
+-- column it reads cannot be dropped, as with any view
+CREATE VIEW ln_mine AS SELECT id, link_remark FROM ln_list_links;
+\set VERBOSITY default
+ALTER TABLE ln_saved ADD COLUMN extra int;
+ALTER TABLE ln_saved DROP COLUMN remark;
+\set VERBOSITY sqlstate
+DROP VIEW ln_mine;
+ALTER TABLE ln_saved DROP COLUMN extra;
+SELECT count(*) FROM pg_attribute WHERE attrelid = 'ln_list_links'::regclass AND attname = 'link_extra';
+-- the functions and the view are the reader's: not dropped alone, gone with it
 DROP FUNCTION ln_list_links(int);
+DROP VIEW ln_list_links;
 SELECT medium_assoc.drop_association('ln_list');
 SELECT count(*) FROM pg_proc WHERE proname LIKE 'ln_list%';
+SELECT to_regclass('ln_list_links');
+-- a relation of the view's name makes registration fail, changing nothing
+CREATE TABLE ln_taken_links (x int);
+\set VERBOSITY default
+SELECT medium_assoc.belongs_to_many('ln_users', 'ln_other.ln_articles', 'ln_saved', 'ln_taken');
+\set VERBOSITY sqlstate
+SELECT count(*) FROM pg_proc WHERE proname LIKE 'ln_taken%';
+DROP TABLE ln_taken_links;
+CREATE FUNCTION ln_taken_json(int, text[]) RETURNS int LANGUAGE sql AS 'SELECT 1';
+SELECT medium_assoc.belongs_to_many('ln_users', 'ln_other.ln_articles', 'ln_saved', 'ln_taken');
+DROP FUNCTION ln_taken_json(int, text[]);
 
 -- index advice: a NOTICE at registration, and the associations view
 \set VERBOSITY default

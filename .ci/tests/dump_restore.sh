@@ -322,6 +322,10 @@ SELECT * FROM "Blog".saves_links(1) ORDER BY id;
 SELECT * FROM "Blog".starred_links(1) ORDER BY id;
 SELECT * FROM public."taggedPosts_links"(1) ORDER BY id;
 SELECT * FROM "Blog".badges_links(1) ORDER BY id;
+SELECT * FROM "Blog"."readingList_links" ORDER BY "link_userId", id;
+SELECT * FROM "Blog".starred_links ORDER BY "link_userId", id;
+SELECT c.oid::regclass, c.reloptions, c.relacl, obj_description(c.oid, 'pg_class')
+  FROM pg_class c WHERE c.relkind = 'v' AND c.relname LIKE '%\_links' ORDER BY c.oid::regclass::text;
 SELECT e FROM "Blog"."readingList_json"(1) j, jsonb_array_elements(j."readingList") e ORDER BY e->>'id';
 SELECT e FROM "Blog".badges_json(1, ARRAY['earned']) j, jsonb_array_elements(j.badges) e ORDER BY e->>'id';
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid), obj_description(p.oid, 'pg_proc')
@@ -489,7 +493,8 @@ ROLLBACK;
 DROP EXTENSION medium_assoc;
 SELECT pg_temp.check('drop extension removes readers',
                      NOT EXISTS (SELECT 1 FROM pg_proc WHERE prosrc IN ('medium_assoc_reader', 'medium_assoc_batch')
-                                    OR prosrc LIKE '-- medium_assoc %'));
+                                    OR prosrc LIKE '-- medium_assoc %')
+                     AND NOT EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'v' AND relname LIKE '%\_links'));
 SELECT pg_temp.check('drop extension forgets the registry',
                      to_regclass('medium_assoc.registry') IS NULL);
 SELECT pg_temp.expect('DROP TABLE "Blog"."ReadingList"', '00000');

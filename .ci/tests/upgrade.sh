@@ -140,9 +140,10 @@ SELECT reading_list_add(3, ARRAY[4, 5]);
 SELECT reading_list_count(3);
 SELECT string_agg(link_article_id::text, ',' ORDER BY link_article_id) FROM reading_list_links(3);
 SELECT jsonb_array_length(reading_list) FROM reading_list_json(3);
+SELECT count(*) FROM reading_list_links WHERE link_user_id = 3;
 SQL
 )
-if [ "$(echo $out)" = "3 2 2 4,5 2" ]; then
+if [ "$(echo $out)" = "3 2 2 4,5 2 2" ]; then
     pass "repair() creates the typed helpers, link rows and documents of associations registered under 1.0"
 else
     fail "repair(), typed helpers, link rows and documents after the update answer '$out'"
