@@ -92,6 +92,11 @@ INSERT INTO bench_query VALUES
 ('keyset_links', 'keyset', false, false, format(
   'SELECT * FROM reading_list_links(%s) WHERE link_saved_at <= timestamptz %L AND (link_saved_at < timestamptz %L OR link_article_id > %s) ORDER BY link_saved_at DESC, link_article_id LIMIT 20',
   :page_uid, :'key_ts', :'key_ts', :key_aid)),
+('page_view', 'page', false, false, format(
+  'SELECT * FROM reading_list_links WHERE link_user_id = %s ORDER BY link_saved_at DESC, link_article_id LIMIT 20', :page_uid)),
+('keyset_view', 'keyset', false, false, format(
+  'SELECT * FROM reading_list_links WHERE link_user_id = %s AND link_saved_at <= timestamptz %L AND (link_saved_at < timestamptz %L OR link_article_id > %s) ORDER BY link_saved_at DESC, link_article_id LIMIT 20',
+  :page_uid, :'key_ts', :'key_ts', :key_aid)),
 ('eager_hand', 'eager', true, false, format(
   'SELECT u.id, a.*, r.user_id, r.article_id, r.saved_at FROM medium_users u JOIN medium_reading_list r ON r.user_id = u.id JOIN medium_articles a ON a.id = r.article_id WHERE u.id BETWEEN 1 AND %s', :client_n)),
 ('eager_links', 'eager', false, false, format(
