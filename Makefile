@@ -20,7 +20,8 @@ OBJS = \
 	extension/scope.o \
 	extension/statement.o \
 	extension/links.o \
-	extension/linkview.o
+	extension/linkview.o \
+	extension/create.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

@@ -216,3 +216,18 @@ SELECT r.name,
 CREATE EVENT TRIGGER medium_assoc_schema_end ON ddl_command_end
     WHEN TAG IN ('ALTER SCHEMA')
     EXECUTE FUNCTION medium_assoc._on_ddl_end();
+
+-- create(): insert a target row from a JSON object and link it, in one
+-- call; returns the new row.  The text overload serves untyped sources.
+CREATE FUNCTION medium_assoc.create(association pg_catalog.text, source "any",
+    target pg_catalog.jsonb, through_attrs pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.jsonb
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_create';
+
+CREATE FUNCTION medium_assoc.create(association pg_catalog.text,
+    source pg_catalog.text, target pg_catalog.jsonb,
+    through_attrs pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.jsonb
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_create';

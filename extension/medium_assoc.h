@@ -41,6 +41,7 @@
 #define MA_SET_SUFFIX		"_set"
 #define MA_HAS_SUFFIX		"_has"
 #define MA_COUNT_SUFFIX		"_count"
+#define MA_CREATE_SUFFIX	"_create"
 #define MA_TYPED_PREFIX		"medium_assoc_typed_"
 /* aliases up to this long get typed helpers (the longest suffix fits) */
 #define MA_MAX_HELPER_ALIAS_LEN	(NAMEDATALEN - 1 - (int) strlen(MA_REMOVE_SUFFIX))
@@ -323,6 +324,10 @@ extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);
 extern bool ma_walk_has(Association *assoc, Datum source, Datum target,
 						bool *linked);
+
+/* mutate.c */
+extern uint64 ma_link_new_target(Association *assoc, Oid helper, Datum source,
+								 Datum target, Jsonb *through_attrs);
 
 /* keyvalue.c */
 extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);

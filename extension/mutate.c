@@ -582,6 +582,53 @@ add_impl(FunctionCallInfo fcinfo, const char *suffix)
 }
 
 /*
+ * ma_link_new_target
+ *		Link source to target, a target row just inserted by the caller
+ *		(create.c), with through_attrs (or NULL): the path of add() for one
+ *		target, its locks and checks included.  Runs within the caller's
+ *		SPI connection; returns the number of links created.
+ */
+uint64
+ma_link_new_target(Association *assoc, Oid helper, Datum source,
+				   Datum target, Jsonb *through_attrs)
+{
+	LinkCall	call;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	bool		by_foreign_keys;
+	uint64		added;
+
+	memset(&call, 0, sizeof(LinkCall));
+	call.assoc = assoc;
+	call.helper = helper;
+	call.values = palloc0(sizeof(Datum) * ma_nparams(assoc));
+	call.nulls = palloc(ma_nparams(assoc));
+	memset(call.nulls, ' ', ma_nparams(assoc));
+	ma_fill_scope_params(assoc, call.values, call.nulls);
+	call.values[0] = source;
+	get_typlenbyvalalign(assoc->keytype[MA_TK], &typlen, &typbyval, &typalign);
+	call.values[1] = PointerGetDatum(construct_array(&target, 1,
+													 assoc->keytype[MA_TK],
+													 typlen, typbyval,
+													 typalign));
+	call.ntargets = 1;
+	call.nulls[2] = 'n';
+	if (through_attrs != NULL)
+	{
+		call.attrcols = ma_through_attr_columns(assoc, through_attrs);
+		call.values[2] = JsonbPGetDatum(through_attrs);
+		call.nulls[2] = ' ';
+	}
+
+	lock_links(&call, true, false);
+	by_foreign_keys = check_links_before(&call);
+	added = add_links(&call);
+	check_links_after(&call, by_foreign_keys, added);
+	return added;
+}
+
+/*
  * remove_impl
  *		remove(association, source, targets) RETURNS bigint, and
  *		<alias>_remove(source, targets)

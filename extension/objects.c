@@ -110,7 +110,8 @@ typedef struct HelperSpec
 								 * create_attrs */
 	bool		with_default;	/* through_attrs and create_attrs DEFAULT
 								 * NULL */
-	Oid			rettype;		/* RECORDOID: TABLE(added, removed) */
+	Oid			rettype;		/* RECORDOID: TABLE(added, removed);
+								 * InvalidOid: the target's row type */
 	bool		strict;
 	char		volatility;
 } HelperSpec;
@@ -121,6 +122,8 @@ static const HelperSpec helper_specs[] = {
 	{MA_SET_SUFFIX, MA_TYPED_PREFIX "set", 4, true, RECORDOID, false, PROVOLATILE_VOLATILE},
 	{MA_HAS_SUFFIX, MA_TYPED_PREFIX "has", 2, false, BOOLOID, true, PROVOLATILE_STABLE},
 	{MA_COUNT_SUFFIX, MA_TYPED_PREFIX "count", 1, false, INT8OID, true, PROVOLATILE_STABLE},
+	/* (source, target jsonb, through_attrs jsonb DEFAULT NULL) RETURNS <target> */
+	{MA_CREATE_SUFFIX, MA_TYPED_PREFIX "create", 3, true, InvalidOid, false, PROVOLATILE_VOLATILE},
 };
 
 /*
@@ -156,7 +159,8 @@ int
 ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes)
 {
 	argtypes[0] = sktype;
-	argtypes[1] = get_array_type(tktype);
+	argtypes[1] = helper_specs[i].rettype == InvalidOid ? JSONBOID :
+		get_array_type(tktype);
 	argtypes[2] = JSONBOID;
 	argtypes[3] = JSONBOID;
 	return helper_specs[i].nargs;
@@ -176,16 +180,22 @@ create_helper(const AssocDef *def, int i, Oid nsp, Oid owner, Oid sktype,
 {
 	static const char *const names[] = {"source", "targets", "through_attrs",
 	"create_attrs", "added", "removed"};
+	static const char *const create_names[] = {"source", "target",
+	"through_attrs"};
 	const HelperSpec *spec = &helper_specs[i];
 	Oid			argtypes[4];
 	int			nargs = ma_helper_argtypes(i, sktype, tktype, argtypes);
+	Oid			rettype = OidIsValid(spec->rettype) ? spec->rettype :
+		get_rel_type_id(def->target);
 	List	   *defaults = NIL;
 	Datum		allargs = PointerGetDatum(NULL);
 	Datum		modes = PointerGetDatum(NULL);
 	int			nnames = nargs;
 	ObjectAddress addr;
 
-	if (spec->with_default)
+	if (spec->with_default && nargs == 3)
+		defaults = list_make1(makeNullConst(JSONBOID, -1, InvalidOid));
+	else if (spec->with_default)
 		defaults = list_make2(makeNullConst(JSONBOID, -1, InvalidOid),
 							  makeNullConst(JSONBOID, -1, InvalidOid));
 	if (spec->rettype == RECORDOID)
@@ -209,12 +219,13 @@ create_helper(const AssocDef *def, int i, Oid nsp, Oid owner, Oid sktype,
 	}
 
 	addr = ProcedureCreate(ma_helper_name(def->name, i), nsp, false,
-						   spec->rettype == RECORDOID, spec->rettype, owner,
+						   spec->rettype == RECORDOID, rettype, owner,
 						   ClanguageId, F_FMGR_C_VALIDATOR, spec->symbol,
 						   MA_LIBRARY, NULL, PROKIND_FUNCTION, false, false,
 						   spec->strict, spec->volatility, PROPARALLEL_UNSAFE,
 						   buildoidvector(argtypes, nargs), allargs, modes,
-						   text_array(names, nnames), defaults,
+						   text_array(OidIsValid(spec->rettype) ? names : create_names,
+									  nnames), defaults,
 						   PointerGetDatum(NULL), PointerGetDatum(NULL),
 						   InvalidOid, 1, spec->rettype == RECORDOID ? 1 : 0);
 	CommandCounterIncrement();
