@@ -231,3 +231,121 @@ CREATE FUNCTION medium_assoc.create(association pg_catalog.text,
 RETURNS pg_catalog.jsonb
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'medium_assoc_create';
+
+-- discover(): the associations a schema's foreign keys imply.  A table
+-- with exactly two single-column foreign keys is a junction (its own key,
+-- surrogate or composite, does not matter): a belongs_to_many each way,
+-- self-references included.  Every single-column foreign key also implies
+-- a belongs_to (from the referencing table) and a has_many, or a has_one
+-- when the column is unique on its own (from the referenced table).
+-- Aliases follow the conventions of ORMs: the other key without its "_id"
+-- ("article_id" -> "articles"; "followee_id" -> "followees"), with the
+-- through table's name in front when another association of the source
+-- would have the same; the foreign key without "_id" for a belongs_to
+-- ("author_id" -> "author"); the referencing table's name for a has_many
+-- or has_one, followed by "_by_" and the key when two keys give the same.
+-- index_advice names the index the association's walk needs and lacks.
+-- With register, the belongs_to_many rows not registered yet are
+-- registered (each in a subtransaction: one that fails is reported with a
+-- NOTICE and left out); the other kinds are listed only.
+CREATE FUNCTION medium_assoc.discover(
+    schema   pg_catalog.regnamespace DEFAULT 'public',
+    register pg_catalog.bool DEFAULT false)
+RETURNS TABLE(kind pg_catalog.text, alias pg_catalog.name,
+              source pg_catalog.regclass, target pg_catalog.regclass,
+              through pg_catalog.regclass, foreign_key pg_catalog.name,
+              other_key pg_catalog.name, source_key pg_catalog.name,
+              target_key pg_catalog.name, index_advice pg_catalog.text,
+              registered pg_catalog.bool)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $discover$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        WITH fk AS (
+            SELECT con.conrelid AS rel, con.confrelid AS ref,
+                   a.attname AS col, a.attnum, ra.attname AS refcol,
+                   EXISTS (SELECT 1 FROM pg_index i
+                            WHERE i.indrelid = con.conrelid AND i.indisunique
+                              AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum
+                              AND i.indpred IS NULL) AS unique_col,
+                   EXISTS (SELECT 1 FROM pg_index i
+                            WHERE i.indrelid = con.conrelid AND i.indisvalid
+                              AND i.indkey[0] = a.attnum AND i.indpred IS NULL) AS indexed
+              FROM pg_constraint con
+              JOIN pg_class rc ON rc.oid = con.conrelid
+              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+              JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[1]
+             WHERE con.contype = 'f' AND cardinality(con.conkey) = 1
+               AND con.conparentid = 0
+               AND rc.relnamespace = discover.schema
+               AND rc.relkind IN ('r', 'p')),
+        junction AS (
+            SELECT rel FROM fk GROUP BY rel HAVING count(DISTINCT attnum) = 2),
+        candidate AS (
+            SELECT 'belongs_to_many'::text AS kind, f1.ref AS source, f2.ref AS target,
+                   f1.rel AS through, f1.col AS foreign_key, f2.col AS other_key,
+                   f1.refcol AS source_key, f2.refcol AS target_key,
+                   regexp_replace(f2.col, '_?[iI][dD]$', '') || 's' AS base,
+                   CASE WHEN f1.indexed THEN NULL
+                        ELSE format('CREATE INDEX ON %s (%I);', f1.rel::regclass, f1.col) END AS advice
+              FROM junction j
+              JOIN fk f1 ON f1.rel = j.rel
+              JOIN fk f2 ON f2.rel = j.rel AND f2.attnum <> f1.attnum
+            UNION ALL
+            SELECT 'belongs_to', f.rel, f.ref, NULL, f.col, NULL, f.refcol, f.refcol,
+                   regexp_replace(f.col, '_?[iI][dD]$', ''), NULL
+              FROM fk f
+            UNION ALL
+            SELECT CASE WHEN f.unique_col THEN 'has_one' ELSE 'has_many' END,
+                   f.ref, f.rel, NULL, f.col, NULL, f.refcol, NULL,
+                   (SELECT relname FROM pg_class WHERE oid = f.rel),
+                   CASE WHEN f.indexed THEN NULL
+                        ELSE format('CREATE INDEX ON %s (%I);', f.rel::regclass, f.col) END
+              FROM fk f),
+        named AS (
+            SELECT cand.*,
+                   count(*) OVER (PARTITION BY cand.source, cand.base) AS same_base,
+                   count(*) FILTER (WHERE cand.kind <> 'belongs_to_many')
+                       OVER (PARTITION BY cand.source, cand.base) AS same_base_direct
+              FROM candidate cand)
+        SELECT n.kind, n.source::regclass AS source, n.target::regclass AS target,
+               n.through::regclass AS through, n.foreign_key, n.other_key,
+               n.source_key, n.target_key, n.advice,
+               left(CASE
+                      WHEN n.base IN ('', 's') THEN
+                        (SELECT relname FROM pg_class WHERE oid = coalesce(n.through, n.target)) || '_' || n.foreign_key
+                      WHEN n.same_base = 1 THEN n.base
+                      WHEN n.kind = 'belongs_to_many' THEN
+                        (SELECT relname FROM pg_class WHERE oid = n.through) || '_' || n.base
+                      WHEN n.same_base_direct = 1 THEN n.base
+                      ELSE n.base || '_by_' || regexp_replace(n.foreign_key, '_?[iI][dD]$', '')
+                    END, 57) AS alias
+          FROM named n
+         ORDER BY n.source::regclass::text, n.kind, 10
+    LOOP
+        kind := c.kind; alias := c.alias; source := c.source; target := c.target;
+        through := c.through; foreign_key := c.foreign_key; other_key := c.other_key;
+        source_key := c.source_key; target_key := c.target_key;
+        index_advice := c.advice;
+        registered := EXISTS (SELECT 1 FROM medium_assoc.registry r
+                               WHERE r.kind = c.kind AND r.source = c.source
+                                 AND r.target = c.target AND r.through = c.through
+                                 AND r.foreign_key = c.foreign_key
+                                 AND r.other_key = c.other_key);
+        IF register AND c.kind = 'belongs_to_many' AND NOT registered THEN
+            BEGIN
+                PERFORM medium_assoc.belongs_to_many(c.source, c.target, c.through, c.alias,
+                    foreign_key => c.foreign_key, other_key => c.other_key,
+                    source_key => c.source_key, target_key => c.target_key);
+                registered := true;
+            EXCEPTION WHEN OTHERS THEN
+                RAISE NOTICE 'association % not registered: %', quote_ident(c.alias), SQLERRM;
+            END;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$discover$;
