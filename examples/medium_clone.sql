@@ -1,4 +1,5 @@
--- The Medium clone: users save articles to their reading list.
+-- The Medium clone: users save articles to their reading list, follow each
+-- other and clap for articles.
 -- Run with psql on a database where medium_assoc is installed:
 --   psql -v ON_ERROR_STOP=1 -f examples/medium_clone.sql
 
@@ -23,6 +24,25 @@ CREATE TABLE medium_reading_list (
     PRIMARY KEY (user_id, article_id)
 );
 CREATE INDEX ON medium_reading_list (article_id);
+CREATE INDEX ON medium_reading_list (user_id, saved_at);
+
+-- who follows whom: a self-referential through table
+CREATE TABLE medium_follows (
+    follower_id integer NOT NULL REFERENCES medium_users (id) ON DELETE CASCADE,
+    followee_id integer NOT NULL REFERENCES medium_users (id) ON DELETE CASCADE,
+    PRIMARY KEY (follower_id, followee_id)
+);
+CREATE INDEX ON medium_follows (followee_id);
+
+-- claps: a through table with a surrogate key and a count of its own
+CREATE TABLE medium_claps (
+    id         serial PRIMARY KEY,
+    user_id    integer NOT NULL REFERENCES medium_users (id) ON DELETE CASCADE,
+    article_id integer NOT NULL REFERENCES medium_articles (id) ON DELETE CASCADE,
+    claps      integer NOT NULL DEFAULT 1 CHECK (claps BETWEEN 1 AND 50),
+    UNIQUE (user_id, article_id)
+);
+CREATE INDEX ON medium_claps (article_id);
 
 INSERT INTO medium_users (username) VALUES ('ada'), ('grace'), ('linus');
 INSERT INTO medium_articles (title, author_id) VALUES
@@ -61,5 +81,47 @@ SELECT * FROM medium_assoc.set('reading_list', 1, ARRAY[3, 4]);
 SELECT medium_assoc.has('reading_list', 1, ARRAY[3, 4]) AS has_both,
        medium_assoc.count('reading_list', 1) AS saved;
 
-SELECT name, source, target, through, foreign_key, other_key, reader
+-- following: MediumUser.belongsToMany(MediumUser, { as: 'followees',
+--     through: MediumFollow, foreignKey: 'follower_id', otherKey: 'followee_id' })
+SELECT medium_assoc.belongs_to_many('medium_users', 'medium_users', 'medium_follows',
+    'followees', foreign_key => 'follower_id', other_key => 'followee_id');
+SELECT medium_assoc.belongs_to_many('medium_users', 'medium_users', 'medium_follows',
+    'followers', foreign_key => 'followee_id', other_key => 'follower_id');
+SELECT followees_add(1, ARRAY[2, 3]), followees_add(2, ARRAY[3]);
+\echo 'who follows linus:'
+SELECT username FROM followers(3) ORDER BY username;
+
+-- claps, with the count on the link
+SELECT medium_assoc.belongs_to_many('medium_users', 'medium_articles', 'medium_claps',
+    'clapped');
+SELECT clapped_add(2, ARRAY[1], '{"claps": 10}'), clapped_add(3, ARRAY[1, 4]);
+\echo 'claps per article, from the link rows:'
+SELECT id, title, sum(link_claps) AS claps
+  FROM clapped_links GROUP BY id, title ORDER BY id;
+
+-- user.createReading_list({ title }, { through }): a new article, saved at once
+SELECT id, title FROM reading_list_create(2, '{"title": "Drafts are articles too", "author_id": 2}');
+
+-- a reading-list page: newest saved first, with the date saved
+\echo 'grace''s reading list, newest first:'
+SELECT title, link_saved_at IS NOT NULL AS saved
+  FROM reading_list_links WHERE link_user_id = 2
+ ORDER BY link_saved_at DESC, id LIMIT 20;
+
+-- each user's two newest saved articles, in one statement
+SELECT u.username, l.title
+  FROM medium_users u CROSS JOIN LATERAL
+       (SELECT * FROM reading_list_links(u.id) ORDER BY link_saved_at DESC, id LIMIT 2) l
+ ORDER BY u.username, l.title;
+
+-- the users as the API answers: each with its reading list
+SELECT jsonb_pretty(to_jsonb(u) || jsonb_build_object('reading_list', j.reading_list))
+  FROM medium_users u CROSS JOIN LATERAL reading_list_json(u.id, ARRAY['saved_at']) j
+ WHERE u.id = 1;
+
+-- an article's author is a plain join on its foreign key
+SELECT a.title, u.username AS author
+  FROM medium_articles a JOIN medium_users u ON u.id = a.author_id ORDER BY a.id;
+
+SELECT name, source, target, through, foreign_key, other_key, reader, index_advice
   FROM medium_assoc.associations ORDER BY name;
