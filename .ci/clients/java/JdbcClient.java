@@ -102,6 +102,31 @@ public class JdbcClient {
                 }
                 expect(ids.equals(Arrays.asList(3, 4, 5)), "rows");
             });
+            check("link rows view with setLong, link columns typed", () -> {
+                List<Integer> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, link_user_id FROM reading_list_links WHERE link_user_id = ? ORDER BY id DESC LIMIT ?")) {
+                    ps.setLong(1, 1L);
+                    ps.setInt(2, 2);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getInt("id"));
+                            expect(rs.getInt("link_user_id") == 1, "link_user_id");
+                        }
+                    }
+                }
+                expect(ids.equals(Arrays.asList(5, 4)), "rows " + ids);
+            });
+            check("documents as JSON text", () -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT reading_list::text FROM reading_list_json(?)")) {
+                    ps.setInt(1, 2);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        expect(rs.getString(1).contains("\"medium_reading_list\": {\"note\": \"later\"}"),
+                               "document " + rs.getString(1));
+                    }
+                }
+            });
             check("batch reader with setArray", () -> {
                 int n = 0;
                 try (PreparedStatement ps = c.prepareStatement("SELECT source, (target).id FROM reading_list_batch(?)")) {
