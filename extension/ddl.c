@@ -24,10 +24,14 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
@@ -35,11 +39,14 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
+#include "commands/tablecmds.h"
 #include "commands/trigger.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/regproc.h"
 #include "utils/resowner.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -50,6 +57,9 @@
 static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
 static void release_link_views(AlterTableStmt *stmt);
+static void refuse_reader_part_drop(DropStmt *stmt);
+static Oid	reader_owning(Oid classid, Oid objid);
+static bool is_reader(Oid funcoid);
 static void drop_associations_without_unique_keys(void);
 static Datum with_inheritors(Datum relids);
 static HeapTuple resolve_row(TriggerData *trigdata);
@@ -627,7 +637,8 @@ medium_assoc_on_ddl_end(PG_FUNCTION_ARGS)
 	/* a schema renamed: every association may name it */
 	schema_changed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 												SPI_tuptable->tupdesc, 2,
-												&schema_isnull)) && !schema_isnull;
+												&schema_isnull)) && !schema_isnull &&
+		IsA(((EventTriggerData *) fcinfo->context)->parsetree, RenameStmt);
 	if (schema_changed)
 	{
 		SPI_finish();
@@ -775,6 +786,12 @@ refuse_drop_index(DropStmt *stmt)
 {
 	ListCell   *lc;
 
+	if (stmt->removeType == OBJECT_FUNCTION ||
+		stmt->removeType == OBJECT_ROUTINE || stmt->removeType == OBJECT_VIEW)
+	{
+		refuse_reader_part_drop(stmt);
+		return;
+	}
 	if (stmt->removeType != OBJECT_INDEX)
 		return;
 	foreach(lc, stmt->objects)
@@ -783,6 +800,93 @@ refuse_drop_index(DropStmt *stmt)
 
 		refuse_key_index_drop(RangeVarGetRelid(rv, NoLock, true), stmt->behavior);
 	}
+}
+
+/*
+ * refuse_reader_part_drop
+ *		DROP FUNCTION or DROP VIEW of a link rows function, documents
+ *		function or link rows view is refused (2BP01): they are parts of
+ *		the reader (an automatic dependency, which DROP would not stop).
+ */
+static void
+refuse_reader_part_drop(DropStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->objects)
+	{
+		Oid			classid;
+		Oid			objid;
+		Oid			reader;
+
+		if (stmt->removeType == OBJECT_VIEW)
+		{
+			classid = RelationRelationId;
+			objid = RangeVarGetRelid(makeRangeVarFromNameList(castNode(List, lfirst(lc))),
+									 NoLock, true);
+		}
+		else
+		{
+			classid = ProcedureRelationId;
+			objid = LookupFuncWithArgs(stmt->removeType,
+									   castNode(ObjectWithArgs, lfirst(lc)), true);
+		}
+		if (!OidIsValid(objid))
+			continue;
+		reader = reader_owning(classid, objid);
+		if (OidIsValid(reader))
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot drop %s because it is a part of reader %s",
+							classid == RelationRelationId ?
+							psprintf("view %s", ma_relation_name(objid)) :
+							psprintf("function %s", format_procedure(objid)),
+							format_procedure(reader)),
+					 errhint("Drop the association with medium_assoc.drop_association().")));
+	}
+}
+
+/*
+ * reader_owning
+ *		The reader of which the object is a part (an automatic dependency on
+ *		a medium_assoc reader), or InvalidOid.
+ */
+static Oid
+reader_owning(Oid classid, Oid objid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			reader = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(classid));
+	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(objid));
+	scan = systable_beginscan(depRel, DependDependerIndexId, true, NULL, 2,
+							  key);
+	while (!OidIsValid(reader) && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->refclassid == ProcedureRelationId &&
+			dep->deptype == DEPENDENCY_AUTO &&
+			is_reader(dep->refobjid))
+			reader = dep->refobjid;
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return reader;
+}
+
+/* is funcoid a medium_assoc reader (this library's reader symbol)? */
+static bool
+is_reader(Oid funcoid)
+{
+	char	   *name = get_func_name(funcoid);
+
+	return name != NULL && ma_find_function(name, MA_READER_SYMBOL) == funcoid;
 }
 
 /*
@@ -856,7 +960,15 @@ release_link_views(AlterTableStmt *stmt)
 	}
 	if (lc == NULL)
 		return;
-	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	/*
+	 * The table first, with the lock the ALTER takes (its owner checked
+	 * before the wait), then the views: the order of the ALTER itself, so
+	 * that a reader of a view holding a lock on the table cannot deadlock
+	 * with it.
+	 */
+	relid = RangeVarGetRelidExtended(stmt->relation, AccessExclusiveLock,
+									 RVR_MISSING_OK, RangeVarCallbackOwnsTable,
+									 NULL);
 	if (OidIsValid(relid))
 		ma_release_link_views(relid);
 }

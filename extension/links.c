@@ -27,9 +27,11 @@
  * association's tables, in place (a query that found a function before
  * waiting for the ALTER's locks must still find it): the body alone when
  * the columns stay the same; else columns and body, refused while another
- * object uses the function.  The functions are internal parts of the
- * reader, so they go with it; a body starts with a marker line by which a
- * restored copy is recognised.
+ * object uses the function.  One rebuild of an association at a time (a
+ * lock on its reader).  The functions depend automatically on the reader,
+ * so they go with it, and are found as its parts by that dependency; a
+ * body starts with a marker line by which a restored copy, in the reader's
+ * schema with the expected arguments, is recognised.
  *
  *-------------------------------------------------------------------------
  */
@@ -49,6 +51,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "lib/stringinfo.h"
+#include "storage/lmgr.h"
 #include "nodes/makefuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -92,7 +95,6 @@ static Oid	create_links(const AssocDef *def, LinkFunction lf, Oid nsp,
 static void ensure_one(const AssocDef *def, LinkFunction lf, Oid reader,
 					   Oid owner);
 static void refresh_one(const AssocDef *def, LinkFunction lf);
-static void depend_on_reader(Oid links, Oid reader);
 static void function_owner_namespace(Oid funcoid, Oid *owner, Oid *nsp);
 static void require_no_dependents(Oid funcoid);
 static void rewrite_columns(Oid funcoid, const LinkColumns *cols,
@@ -232,11 +234,9 @@ json_select_list(const AssocDef *def)
 {
 	Relation	rel = table_open(def->through, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
-	StringInfoData pairs;
 	StringInfoData keys;
 	char	   *link;
 
-	initStringInfo(&pairs);
 	initStringInfo(&keys);
 	for (int i = 0; i < desc->natts; i++)
 	{
@@ -245,15 +245,15 @@ json_select_list(const AssocDef *def)
 		if (att->attisdropped || att->attnum == def->keyattnum[MA_FK] ||
 			att->attnum == def->keyattnum[MA_OK])
 			continue;
-		appendStringInfo(&pairs, "%s%s, r.%s", pairs.len > 0 ? ", " : "",
-						 quote_literal_cstr(NameStr(att->attname)),
-						 quote_identifier(NameStr(att->attname)));
 		appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "",
 						 quote_literal_cstr(NameStr(att->attname)));
 	}
 	table_close(rel, AccessShareLock);
 
-	link = psprintf("pg_catalog.jsonb_build_object(%s)", pairs.data);
+	/* the whole link without its keys: no limit on its number of columns */
+	link = psprintf("(pg_catalog.to_jsonb(r.*) OPERATOR(pg_catalog.-) ARRAY[%s, %s]::pg_catalog.text[])",
+					quote_literal_cstr(get_attname(def->through, def->keyattnum[MA_FK], false)),
+					quote_literal_cstr(get_attname(def->through, def->keyattnum[MA_OK], false)));
 	if (keys.len > 0)
 		link = psprintf("CASE WHEN $2 IS NULL THEN %s ELSE %s OPERATOR(pg_catalog.-)"
 						" (SELECT COALESCE(pg_catalog.array_agg(k), '{}'::pg_catalog.text[])"
@@ -314,42 +314,89 @@ links_body(const AssocDef *def, LinkFunction lf, const LinkColumns *cols)
 }
 
 /*
+ * ma_reader_part
+ *		The object of class classid named name that depends on the reader
+ *		(automatically: a link rows function or view), or InvalidOid.  By
+ *		dependency, so that it is found wherever it was moved.
+ */
+Oid
+ma_reader_part(Oid reader, Oid classid, const char *name)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			result = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ProcedureRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(reader));
+	scan = systable_beginscan(depRel, DependReferenceIndexId, true, NULL, 2,
+							  key);
+	while (!OidIsValid(result) && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		char	   *objname;
+
+		if (dep->classid != classid || dep->deptype != DEPENDENCY_AUTO)
+			continue;
+		objname = classid == RelationRelationId ? get_rel_name(dep->objid) :
+			get_func_name(dep->objid);
+		if (objname != NULL && strcmp(objname, name) == 0)
+			result = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return result;
+}
+
+/*
  * find_links
- *		The association's link rows function (a LANGUAGE sql function of
- *		its name whose body starts with the marker), and its body; or
- *		InvalidOid.
+ *		The association's link rows or documents function, and its body;
+ *		or InvalidOid.  Found as a part of the reader; else (after a
+ *		restore, before the dependency is recorded again) a LANGUAGE sql
+ *		function of its name in the reader's schema, with its argument
+ *		types, whose body starts with the marker.
  */
 static Oid
 find_links(const AssocDef *def, LinkFunction lf, char **prosrc)
 {
 	char	   *name = links_name(def->name, lf);
 	char	   *marker = links_marker(def->name, lf);
-	CatCList   *list = SearchSysCacheList1(PROCNAMEARGSNSP,
-										   CStringGetDatum(name));
-	Oid			result = InvalidOid;
+	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
+	Oid			argtypes[2] = {InvalidOid, TEXTARRAYOID};
+	Oid			result;
+	HeapTuple	tup;
+	bool		isnull;
+	char	   *body;
 
-	for (int i = 0; i < list->n_members && !OidIsValid(result); i++)
+	if (!OidIsValid(reader))
+		return InvalidOid;
+	result = ma_reader_part(reader, ProcedureRelationId, name);
+	if (!OidIsValid(result))
 	{
-		HeapTuple	tup = &list->members[i]->tuple;
-		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
-		bool		isnull;
-		Datum		src;
-		char	   *body;
-
-		if (proc->prolang != SQLlanguageId)
-			continue;
-		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
-		if (isnull)
-			continue;
-		body = TextDatumGetCString(src);
-		if (strncmp(body, marker, strlen(marker)) == 0)
-		{
-			result = proc->oid;
-			if (prosrc != NULL)
-				*prosrc = body;
-		}
+		argtypes[0] = get_atttype(def->source, def->keyattnum[MA_SK]);
+		tup = SearchSysCache3(PROCNAMEARGSNSP, CStringGetDatum(name),
+							  PointerGetDatum(buildoidvector(argtypes,
+															 lf == LF_JSON ? 2 : 1)),
+							  ObjectIdGetDatum(get_func_namespace(reader)));
+		if (!HeapTupleIsValid(tup))
+			return InvalidOid;
+		result = ((Form_pg_proc) GETSTRUCT(tup))->oid;
+		ReleaseSysCache(tup);
 	}
-	ReleaseSysCacheList(list);
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(result));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	body = ((Form_pg_proc) GETSTRUCT(tup))->prolang == SQLlanguageId ?
+		TextDatumGetCString(SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc,
+											&isnull)) : "";
+	ReleaseSysCache(tup);
+	if (strncmp(body, marker, strlen(marker)) != 0)
+		return InvalidOid;
+	if (prosrc != NULL)
+		*prosrc = body;
 	return result;
 }
 
@@ -423,7 +470,7 @@ create_links(const AssocDef *def, LinkFunction lf, Oid nsp, Oid owner,
 						   cols->n == 1 ? cols->types[0] : RECORDOID, owner, SQLlanguageId,
 						   F_FMGR_SQL_VALIDATOR, body, NULL, NULL,
 						   PROKIND_FUNCTION, false, false, false,
-						   PROVOLATILE_STABLE, PROPARALLEL_SAFE,
+						   PROVOLATILE_STABLE, PROPARALLEL_RESTRICTED,
 						   buildoidvector(intypes, nin),
 						   PointerGetDatum(construct_array(alltypes, nall, OIDOID,
 														   sizeof(Oid), true,
@@ -447,18 +494,27 @@ create_links(const AssocDef *def, LinkFunction lf, Oid nsp, Oid owner,
 	return addr.objectId;
 }
 
-/* the link rows function is an internal part of the reader */
-static void
-depend_on_reader(Oid links, Oid reader)
+/*
+ * ma_depend_on_reader
+ *		A link rows or documents function, or the view (classid), is a part
+ *		of the reader: dropped with it, automatically.  Not internally: a
+ *		cascade that reaches it from elsewhere (a column dropped with
+ *		CASCADE under a view of the user's, a type dropped) drops it alone,
+ *		not the association; a plain DROP of it is refused (ddl.c).
+ */
+void
+ma_depend_on_reader(Oid classid, Oid objid, Oid reader)
 {
-	ObjectAddress linksaddr;
+	ObjectAddress addr;
 	ObjectAddress readeraddr;
 
-	ObjectAddressSet(linksaddr, ProcedureRelationId, links);
+	ObjectAddressSet(addr, classid, objid);
 	ObjectAddressSet(readeraddr, ProcedureRelationId, reader);
-	deleteDependencyRecordsForClass(ProcedureRelationId, links,
-									ProcedureRelationId, DEPENDENCY_INTERNAL);
-	recordDependencyOn(&linksaddr, &readeraddr, DEPENDENCY_INTERNAL);
+	deleteDependencyRecordsForClass(classid, objid, ProcedureRelationId,
+									DEPENDENCY_INTERNAL);
+	deleteDependencyRecordsForClass(classid, objid, ProcedureRelationId,
+									DEPENDENCY_AUTO);
+	recordDependencyOn(&addr, &readeraddr, DEPENDENCY_AUTO);
 	CommandCounterIncrement();
 }
 
@@ -482,7 +538,7 @@ ensure_one(const AssocDef *def, LinkFunction lf, Oid reader, Oid owner)
 							 get_atttype(def->source, def->keyattnum[MA_SK]),
 							 cols, links_body(def, lf, cols), false);
 	}
-	depend_on_reader(links, reader);
+	ma_depend_on_reader(ProcedureRelationId, links, reader);
 }
 
 void
@@ -533,7 +589,7 @@ refresh_one(const AssocDef *def, LinkFunction lf)
 		rewrite_columns(links, cols, body);
 	}
 	if (OidIsValid(reader))
-		depend_on_reader(links, reader);
+		ma_depend_on_reader(ProcedureRelationId, links, reader);
 }
 
 /*
@@ -665,9 +721,27 @@ rewrite_columns(Oid funcoid, const LinkColumns *cols, const char *body)
 	CommandCounterIncrement();
 }
 
+bool
+ma_has_link_functions(const AssocDef *def)
+{
+	return OidIsValid(find_links(def, LF_LINKS, NULL));
+}
+
+/* the schema of the link rows function (where the view is made too) */
+Oid
+ma_link_functions_namespace(const AssocDef *def)
+{
+	return get_func_namespace(find_links(def, LF_LINKS, NULL));
+}
+
 void
 ma_refresh_links(const AssocDef *def)
 {
+	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
+
+	/* one rebuild of an association's objects at a time */
+	if (OidIsValid(reader))
+		LockDatabaseObject(ProcedureRelationId, reader, 0, ExclusiveLock);
 	for (int lf = 0; lf < LF_COUNT; lf++)
 		refresh_one(def, (LinkFunction) lf);
 	ma_refresh_link_view(def);

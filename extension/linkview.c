@@ -17,7 +17,9 @@
  * depends on it, and the command then fails as for any view), and the
  * ddl_command_end trigger makes it again (ma_refresh_link_view), which
  * also follows renames of columns and adds new ones; a view others depend
- * on keeps its columns, with a NOTICE.  Renames of tables and schemas need
+ * on keeps its columns, with a NOTICE.  The ALTER's table is locked before
+ * the view (ddl.c), as the ALTER itself would, and the view is locked and
+ * looked up again before it is dropped.  Renames of tables and schemas need
  * nothing: a view refers to tables by OID.
  *
  * The view is created by the extension, not by the caller: as the
@@ -26,16 +28,19 @@
  * owner, like the readers, which ProcedureCreate makes with no privilege
  * check.  SELECT on it is granted to PUBLIC, as EXECUTE is on functions:
  * as a security_invoker view it reads the tables with the caller's own
- * privileges and row-level security.  It is an internal part of the
- * reader, so it goes with it, and is known after a restore by its
- * comment.
+ * privileges and row-level security.  It depends automatically on the
+ * reader, so it goes with it; it is found as the reader's part by that
+ * dependency, and after a restore as the view of its name, beside the
+ * reader, that reads the through and target tables.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/genam.h"
 #include "access/relation.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/catalog.h"
 #include "catalog/dependency.h"
@@ -43,12 +48,17 @@
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_rewrite.h"
 #include "commands/comment.h"
 #include "commands/tablecmds.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "rewrite/rewriteSupport.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -58,10 +68,10 @@
 #include "medium_assoc.h"
 
 static char *view_comment(const AssocDef *def);
+static bool view_reads(Oid view, Oid relid);
 static Oid	find_view(const AssocDef *def, Oid nsp);
 static Oid	create_view(const AssocDef *def, Oid nsp, Oid owner);
 static void run_as_superuser(const char *sql);
-static void depend_on_reader(Oid view, Oid reader);
 static bool same_types(Oid view, const LinkColumns *cols, bool *same_names);
 static void rename_columns(Oid view, const LinkColumns *cols);
 static bool drop_view_if_alone(Oid view);
@@ -90,20 +100,58 @@ view_comment(const AssocDef *def)
 }
 
 /*
+ * view_reads
+ *		Does the view's query read relation relid (its rule depends on it)?
+ */
+static bool
+view_reads(Oid view, Oid relid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		reads = false;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(RelationRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(depRel, DependReferenceIndexId, true, NULL, 2,
+							  key);
+	while (!reads && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		reads = dep->classid == RewriteRelationId &&
+			get_rewrite_oid(view, ViewSelectRuleName, true) == dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return reads;
+}
+
+/*
  * find_view
- *		The association's link rows view in schema nsp: a view of the
- *		name, with the comment; or InvalidOid.
+ *		The association's link rows view: a part of the reader; else (after
+ *		a restore, before the dependency is recorded again) a view of its
+ *		name in the reader's schema that reads the through and target
+ *		tables.  InvalidOid if none.
  */
 static Oid
 find_view(const AssocDef *def, Oid nsp)
 {
-	Oid			relid = get_relname_relid(ma_links_name(def->name), nsp);
-	char	   *comment;
+	char	   *name = ma_links_name(def->name);
+	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
+	Oid			relid;
 
-	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_VIEW)
+	if (!OidIsValid(reader))
 		return InvalidOid;
-	comment = GetComment(relid, RelationRelationId, 0);
-	if (comment == NULL || strcmp(comment, view_comment(def)) != 0)
+	relid = ma_reader_part(reader, RelationRelationId, name);
+	if (OidIsValid(relid))
+		return relid;
+	relid = get_relname_relid(name, nsp);
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_VIEW ||
+		!view_reads(relid, def->through) || !view_reads(relid, def->target))
 		return InvalidOid;
 	return relid;
 }
@@ -174,21 +222,6 @@ create_view(const AssocDef *def, Oid nsp, Oid owner)
 	return relid;
 }
 
-/* the view is an internal part of the reader */
-static void
-depend_on_reader(Oid view, Oid reader)
-{
-	ObjectAddress viewaddr;
-	ObjectAddress readeraddr;
-
-	ObjectAddressSet(viewaddr, RelationRelationId, view);
-	ObjectAddressSet(readeraddr, ProcedureRelationId, reader);
-	deleteDependencyRecordsForClass(RelationRelationId, view,
-									ProcedureRelationId, DEPENDENCY_INTERNAL);
-	recordDependencyOn(&viewaddr, &readeraddr, DEPENDENCY_INTERNAL);
-	CommandCounterIncrement();
-}
-
 /* the schema of the association's reader (and of its view), and the reader */
 static Oid
 reader_namespace(const AssocDef *def, Oid *reader)
@@ -221,7 +254,7 @@ ma_ensure_link_view(const AssocDef *def, Oid reader, Oid owner)
 					 errhint("Rename or drop that relation, or choose another alias.")));
 		view = create_view(def, nsp, owner);
 	}
-	depend_on_reader(view, reader);
+	ma_depend_on_reader(RelationRelationId, view, reader);
 }
 
 /*
@@ -341,6 +374,8 @@ ma_refresh_link_view(const AssocDef *def)
 	if (!OidIsValid(nsp) || ma_helper_count(def->name) == 0)
 		return;
 	view = find_view(def, nsp);
+	if (!OidIsValid(view) && !ma_has_link_functions(def))
+		return;					/* registered before 1.1, not repaired yet */
 	if (OidIsValid(view))
 	{
 		cols = ma_link_columns(def);
@@ -356,13 +391,15 @@ ma_refresh_link_view(const AssocDef *def)
 			ereport(NOTICE,
 					(errmsg("link rows view %s keeps its columns: other objects depend on it",
 							ma_relation_name(view)),
-					 errhint("Drop them, then run medium_assoc.repair() as a superuser or change the table again.")));
+					 errhint("Drop them, then change the table again (ALTER TABLE) to rebuild the view.")));
 			return;
 		}
 	}
 	else
 		owner = relation_owner(def->source);
-	depend_on_reader(create_view(def, nsp, owner), reader);
+	/* made again beside the link rows function, where it was made */
+	nsp = ma_link_functions_namespace(def);
+	ma_depend_on_reader(RelationRelationId, create_view(def, nsp, owner), reader);
 }
 
 /*
@@ -392,8 +429,17 @@ ma_release_link_views(Oid relid)
 		nsp = reader_namespace(def, &reader);
 		if (!OidIsValid(nsp))
 			continue;
-		view = find_view(def, nsp);
-		if (OidIsValid(view))
-			(void) drop_view_if_alone(view);
+		/* lock the view, then make sure it is still the one to drop */
+		while (OidIsValid(view = find_view(def, nsp)))
+		{
+			LockRelationOid(view, AccessExclusiveLock);
+			if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(view)) &&
+				find_view(def, nsp) == view)
+			{
+				(void) drop_view_if_alone(view);
+				break;
+			}
+			UnlockRelationOid(view, AccessExclusiveLock);
+		}
 	}
 }

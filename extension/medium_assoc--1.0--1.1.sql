@@ -349,3 +349,10 @@ BEGIN
     END LOOP;
 END
 $discover$;
+
+-- The link rows and documents functions and the link rows view depend on
+-- the reader automatically (a cascade reaching them from elsewhere drops
+-- them alone); a plain DROP of one is refused.
+CREATE EVENT TRIGGER medium_assoc_drop_start ON ddl_command_start
+    WHEN TAG IN ('DROP FUNCTION', 'DROP ROUTINE', 'DROP VIEW')
+    EXECUTE FUNCTION medium_assoc._on_ddl_start();

@@ -287,6 +287,10 @@ extern LinkColumns *ma_link_columns(const AssocDef *def);
 extern char *ma_link_view_query(const AssocDef *def, const LinkColumns *cols);
 extern void ma_ensure_links(const AssocDef *def, Oid reader, Oid owner);
 extern void ma_refresh_links(const AssocDef *def);
+extern bool ma_has_link_functions(const AssocDef *def);
+extern Oid	ma_link_functions_namespace(const AssocDef *def);
+extern Oid	ma_reader_part(Oid reader, Oid classid, const char *name);
+extern void ma_depend_on_reader(Oid classid, Oid objid, Oid reader);
 
 /* linkview.c */
 extern void ma_ensure_link_view(const AssocDef *def, Oid reader, Oid owner);

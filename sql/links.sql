@@ -211,9 +211,35 @@ ALTER TABLE ln_saved DROP COLUMN remark;
 DROP VIEW ln_mine;
 ALTER TABLE ln_saved DROP COLUMN extra;
 SELECT count(*) FROM pg_attribute WHERE attrelid = 'ln_list_links'::regclass AND attname = 'link_extra';
+-- a column dropped with CASCADE under a view of the user's on the link rows
+-- view: the user's view goes, the association stays and its view is made
+-- again
+CREATE VIEW ln_mine AS SELECT id, link_remark FROM ln_list_links;
+ALTER TABLE ln_saved ADD COLUMN extra int;
+\set VERBOSITY default
+ALTER TABLE ln_saved DROP COLUMN remark CASCADE;
+\set VERBOSITY sqlstate
+SELECT to_regclass('ln_mine') AS user_view, medium_assoc.count('ln_list', 3) AS links,
+       (SELECT count(*) FROM ln_list_links WHERE link_user_id = 3) AS view_rows,
+       (SELECT count(*) FROM pg_attribute WHERE attrelid = 'ln_list_links'::regclass
+           AND attname IN ('link_remark', 'link_extra')) AS view_columns;
+-- the view and functions are found by their dependency on the reader: a
+-- changed comment, or the reader moved to another schema, change nothing
+COMMENT ON VIEW ln_list_links IS 'my comment';
+CREATE SCHEMA ln_api;
+ALTER FUNCTION ln_list(int) SET SCHEMA ln_api;
+ALTER TABLE ln_saved DROP COLUMN extra;
+ALTER TABLE ln_saved ADD COLUMN extra2 int;
+SELECT count(*) FROM pg_attribute WHERE attrelid = 'ln_list_links'::regclass AND attname = 'link_extra2';
+SELECT count(*) FROM pg_proc WHERE proname = 'ln_list_links';
+ALTER FUNCTION ln_api.ln_list(int) SET SCHEMA public;
+DROP SCHEMA ln_api;
 -- the functions and the view are the reader's: not dropped alone, gone with it
+\set VERBOSITY default
 DROP FUNCTION ln_list_links(int);
-DROP VIEW ln_list_links;
+DROP VIEW ln_list_links CASCADE;
+\set VERBOSITY sqlstate
+DROP ROUTINE ln_list_json(int, text[]);
 SELECT medium_assoc.drop_association('ln_list');
 SELECT count(*) FROM pg_proc WHERE proname LIKE 'ln_list%';
 SELECT to_regclass('ln_list_links');
@@ -227,6 +253,24 @@ DROP TABLE ln_taken_links;
 CREATE FUNCTION ln_taken_json(int, text[]) RETURNS int LANGUAGE sql AS 'SELECT 1';
 SELECT medium_assoc.belongs_to_many('ln_users', 'ln_other.ln_articles', 'ln_saved', 'ln_taken');
 DROP FUNCTION ln_taken_json(int, text[]);
+
+-- documents of a through table with more columns than a function takes
+-- arguments
+CREATE TABLE ln_wide_saves (user_id int REFERENCES ln_users, article_id int REFERENCES ln_other.ln_articles,
+                            PRIMARY KEY (user_id, article_id));
+DO $$
+BEGIN
+  FOR g IN 1 .. 60 LOOP
+    EXECUTE format('ALTER TABLE ln_wide_saves ADD COLUMN c%s int DEFAULT %s', g, g);
+  END LOOP;
+END $$;
+SELECT medium_assoc.belongs_to_many('ln_users', 'ln_other.ln_articles', 'ln_wide_saves', 'ln_wide');
+SELECT medium_assoc.add('ln_wide', 1, 2);
+SELECT (e->'ln_wide_saves'->>'c60')::int AS c60, (SELECT count(*) FROM jsonb_object_keys(e->'ln_wide_saves')) AS link_columns,
+       (SELECT e2->'ln_wide_saves' FROM ln_wide_json(1, '{c7}') j2, jsonb_array_elements(j2.ln_wide) e2) AS chosen
+  FROM ln_wide_json(1) j, jsonb_array_elements(j.ln_wide) e;
+SELECT medium_assoc.drop_association('ln_wide');
+DROP TABLE ln_wide_saves;
 
 -- index advice: a NOTICE at registration, and the associations view
 \set VERBOSITY default

@@ -54,6 +54,28 @@ SELECT medium_assoc.belongs_to_many('users', 'users', 'follows', 'following',
 SELECT medium_assoc.add('reading_list', 1, ARRAY[1, 2, 3]);
 SELECT medium_assoc.add('bookmarks', 1, 4);
 SELECT medium_assoc.add('following', 1, ARRAY[2, 3]);
+-- what the 1.0 library made is the readers alone: the objects this library
+-- adds at registration (typed helpers, link rows and documents functions,
+-- link rows views) are removed, as a 1.0 database does not have them
+DELETE FROM pg_depend
+ WHERE refclassid = 'pg_proc'::regclass
+   AND refobjid IN (SELECT oid FROM pg_proc WHERE prosrc = 'medium_assoc_reader')
+   AND ((classid = 'pg_proc'::regclass
+         AND objid IN (SELECT oid FROM pg_proc
+                        WHERE prosrc LIKE 'medium\_assoc\_typed\_%' OR prosrc LIKE '-- medium_assoc %'))
+        OR classid = 'pg_class'::regclass);
+DO $$
+DECLARE
+    o text;
+BEGIN
+    FOR o IN SELECT oid::regclass::text FROM pg_class WHERE relkind = 'v' AND relname LIKE '%\_links' LOOP
+        EXECUTE 'DROP VIEW ' || o;
+    END LOOP;
+    FOR o IN SELECT oid::regprocedure::text FROM pg_proc
+              WHERE prosrc LIKE 'medium\_assoc\_typed\_%' OR prosrc LIKE '-- medium_assoc %' LOOP
+        EXECUTE 'DROP FUNCTION ' || o;
+    END LOOP;
+END $$;
 -- DDL tracking on a 1.0 registry (the library serves it before the update)
 ALTER TABLE follows RENAME COLUMN followee TO followed;
 ALTER TABLE saves RENAME COLUMN kind TO "saveKind";
@@ -131,6 +153,20 @@ if [ "$(echo $out)" = "2 t" ]; then
     pass "partly typed arguments work after the update"
 else
     fail "partly typed arguments answer '$out' after the update"
+fi
+
+# before repair(), an ALTER TABLE of a 1.0 association's table makes no
+# link rows view (1.0 did not reserve its name)
+out=$(sql "$DB_OLD" -At <<'SQL'
+ALTER TABLE saves ADD COLUMN upgrade_note text;
+ALTER TABLE saves DROP COLUMN upgrade_note;
+SELECT to_regclass('reading_list_links') IS NULL;
+SQL
+)
+if [ "$(echo $out)" = "t" ]; then
+    pass "ALTER TABLE before repair() leaves a 1.0 association as it was"
+else
+    fail "ALTER TABLE before repair() answers '$out'"
 fi
 
 # repair() gives the associations registered under 1.0 their typed helpers
