@@ -210,7 +210,7 @@ insert_target(Association *assoc, Jsonb *values, const char *function,
 	PG_END_TRY();
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("the target row of association \"%s\" was not inserted",
 						NameStr(assoc->name)),
 				 errdetail("A rule or trigger of %s skipped the insert.",
