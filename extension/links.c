@@ -234,9 +234,12 @@ json_select_list(const AssocDef *def)
 {
 	Relation	rel = table_open(def->through, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
+	StringInfoData pairs;
 	StringInfoData keys;
+	int			nkeys = 0;
 	char	   *link;
 
+	initStringInfo(&pairs);
 	initStringInfo(&keys);
 	for (int i = 0; i < desc->natts; i++)
 	{
@@ -245,16 +248,27 @@ json_select_list(const AssocDef *def)
 		if (att->attisdropped || att->attnum == def->keyattnum[MA_FK] ||
 			att->attnum == def->keyattnum[MA_OK])
 			continue;
+		appendStringInfo(&pairs, "%s%s, r.%s", pairs.len > 0 ? ", " : "",
+						 quote_literal_cstr(NameStr(att->attname)),
+						 quote_identifier(NameStr(att->attname)));
 		appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "",
 						 quote_literal_cstr(NameStr(att->attname)));
+		nkeys++;
 	}
 	table_close(rel, AccessShareLock);
 
-	/* the whole link without its keys: no limit on its number of columns */
-	link = psprintf("(pg_catalog.to_jsonb(r.*) OPERATOR(pg_catalog.-) ARRAY[%s, %s]::pg_catalog.text[])",
-					quote_literal_cstr(get_attname(def->through, def->keyattnum[MA_FK], false)),
-					quote_literal_cstr(get_attname(def->through, def->keyattnum[MA_OK], false)));
-	if (keys.len > 0)
+	/*
+	 * The link's columns other than the keys: named one by one, the
+	 * cheapest, while jsonb_build_object can take them (FUNC_MAX_ARGS);
+	 * else the whole row without its keys.
+	 */
+	if (nkeys * 2 <= FUNC_MAX_ARGS)
+		link = psprintf("pg_catalog.jsonb_build_object(%s)", pairs.data);
+	else
+		link = psprintf("(pg_catalog.to_jsonb(r.*) OPERATOR(pg_catalog.-) ARRAY[%s, %s]::pg_catalog.text[])",
+						quote_literal_cstr(get_attname(def->through, def->keyattnum[MA_FK], false)),
+						quote_literal_cstr(get_attname(def->through, def->keyattnum[MA_OK], false)));
+	if (nkeys > 0)
 		link = psprintf("CASE WHEN $2 IS NULL THEN %s ELSE %s OPERATOR(pg_catalog.-)"
 						" (SELECT COALESCE(pg_catalog.array_agg(k), '{}'::pg_catalog.text[])"
 						" FROM pg_catalog.unnest(ARRAY[%s]::pg_catalog.text[]) AS k"
