@@ -58,6 +58,7 @@ static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
 static void release_link_views(AlterTableStmt *stmt);
 static void refuse_reader_part_drop(DropStmt *stmt);
+static bool ensure_objects_or_warn(AssocDef *def);
 static Oid	reader_owning(Oid classid, Oid objid);
 static bool is_reader(Oid funcoid);
 static void drop_associations_without_unique_keys(void);
@@ -258,6 +259,7 @@ medium_assoc_repair(PG_FUNCTION_ARGS)
 	RegistryUser saved;
 	List	   *defs;
 	ListCell   *lc;
+	int			repaired = 0;
 
 	/* names kept current by attribute number first (see on_ddl_end) */
 	refresh_association_names((Datum) 0);
@@ -275,10 +277,54 @@ medium_assoc_repair(PG_FUNCTION_ARGS)
 	}
 	ma_become_registry_owner(&saved);
 	foreach(lc, defs)
-		ma_ensure_objects((AssocDef *) lfirst(lc));
+		repaired += ensure_objects_or_warn((AssocDef *) lfirst(lc)) ? 1 : 0;
 	ma_restore_user(&saved);
 	ma_registry_changed();
-	PG_RETURN_INT32(list_length(defs));
+	PG_RETURN_INT32(repaired);
+}
+
+/*
+ * ensure_objects_or_warn
+ *		ma_ensure_objects for one association, in a subtransaction: one
+ *		whose objects cannot be made (a relation already holding the name of
+ *		its link rows view, say) gets a WARNING, and the others are still
+ *		repaired.  Returns whether it was.
+ */
+static bool
+ensure_objects_or_warn(AssocDef *def)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool done = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		ma_ensure_objects(def);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		done = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ereport(WARNING,
+				(errcode(edata->sqlerrcode),
+				 errmsg("association \"%s\" not repaired: %s", def->name,
+						edata->message),
+				 edata->hint ? errhint("%s", edata->hint) : 0));
+	}
+	PG_END_TRY();
+	return done;
 }
 
 /*

@@ -399,6 +399,17 @@ ma_refresh_link_view(const AssocDef *def)
 		owner = relation_owner(def->source);
 	/* made again beside the link rows function, where it was made */
 	nsp = ma_link_functions_namespace(def);
+	if (OidIsValid(get_relname_relid(ma_links_name(def->name), nsp)))
+	{
+		/* a relation of the user's took the name meanwhile */
+		ereport(WARNING,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("link rows view of association \"%s\" not made again: relation %s.%s exists",
+						def->name, quote_identifier(get_namespace_name(nsp)),
+						quote_identifier(ma_links_name(def->name))),
+				 errhint("Rename or drop that relation, then run medium_assoc.repair().")));
+		return;
+	}
 	ma_depend_on_reader(RelationRelationId, create_view(def, nsp, owner), reader);
 }
 

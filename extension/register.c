@@ -202,6 +202,16 @@ check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 				 errdetail("Association \"%s\" needs the name for its link rows view.",
 						   def->name),
 				 errhint("Rename or drop that relation, or choose another alias.")));
+	if (OidIsValid(GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								   CStringGetDatum(links), ObjectIdGetDatum(nsp))))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("type %s.%s already exists",
+						quote_identifier(get_namespace_name(nsp)),
+						quote_identifier(links)),
+				 errdetail("Association \"%s\" needs the name for the row type of its link rows view.",
+						   def->name),
+				 errhint("Rename or drop that type, or choose another alias.")));
 	if (SearchSysCacheExists3(PROCNAMEARGSNSP, CStringGetDatum(links),
 							  PointerGetDatum(buildoidvector(&sktype, 1)),
 							  ObjectIdGetDatum(nsp)) ||

@@ -272,6 +272,25 @@ SELECT (e->'ln_wide_saves'->>'c60')::int AS c60, (SELECT count(*) FROM jsonb_obj
 SELECT medium_assoc.drop_association('ln_wide');
 DROP TABLE ln_wide_saves;
 
+-- a type holding the name of the view's row type: refused, naming it
+CREATE DOMAIN ln_typ_links AS int;
+\set VERBOSITY default
+SELECT medium_assoc.belongs_to_many('ln_users', 'ln_other.ln_articles', 'ln_saved', 'ln_typ');
+\set VERBOSITY sqlstate
+DROP DOMAIN ln_typ_links;
+
+-- repair() repairs each association on its own: one whose view cannot be
+-- made again gets a WARNING, the others are repaired
+BEGIN;
+DELETE FROM pg_depend WHERE refclassid = 'pg_proc'::regclass
+   AND refobjid = 'ln_posts(int)'::regprocedure AND classid = 'pg_class'::regclass;
+DROP VIEW ln_posts_links;
+CREATE TABLE ln_posts_links (x int);
+\set VERBOSITY default
+SELECT medium_assoc.repair() = (SELECT count(*) - 1 FROM medium_assoc.associations) AS others_repaired;
+\set VERBOSITY sqlstate
+ROLLBACK;
+
 -- index advice: a NOTICE at registration, and the associations view
 \set VERBOSITY default
 CREATE TABLE ln_noidx (a_id int REFERENCES ln_other.ln_articles, u_id int REFERENCES ln_users);
