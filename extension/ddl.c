@@ -297,6 +297,8 @@ ensure_objects_or_warn(AssocDef *def)
 	ResourceOwner oldowner = CurrentResourceOwner;
 	volatile bool done = false;
 
+	/* what the caller changed first (a scope stored again) is seen */
+	CommandCounterIncrement();
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
