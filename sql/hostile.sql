@@ -186,6 +186,14 @@ SELECT (SELECT count(*) FROM "hostile ""S""; $$ü"."x""); DROP TABLE hostile.vic
 SELECT pg_get_function_result('"hostile ""S""; $$ü"."select_links"(text)'::regprocedure);
 SELECT e FROM "hostile ""S""; $$ü"."a\b$$;'_json"(3) j, jsonb_array_elements(j."a\b$$;'") e
  ORDER BY e::text COLLATE "C";
+-- create(): a target row whose key and column names are hostile, through
+-- the generic and the typed form, linked with a hostile scope
+SELECT medium_assoc.create('ü数据🙂 "q" ;$$', 2,
+    '{"ü key;": "k9'');--", "select": "x$$"}', '{"note\\": "n\"1"}');
+SELECT "ü key;", "select" FROM "hostile ""S""; $$ü"."x""); DROP TABLE hostile.victims; --_create"(
+    3, '{"ü key;": "$$k10", "select": null}');
+SELECT "fk"";--", "ok $$ x", "kind'; DROP", "note\" FROM "hostile ""S""; $$ü"."thr $$ \ ;"
+ WHERE "ok $$ x" IN ('k9'');--', '$$k10') ORDER BY "ok $$ x" COLLATE "C";
 SELECT medium_assoc.count('x"); DROP TABLE hostile.victims; --', 1) AS count_x,
        medium_assoc.count('ü数据🙂 "q" ;$$', '1') AS count_u,
        medium_assoc.has('user', 1, '{2,3}') AS has_user,
