@@ -25,6 +25,7 @@ CREATE TABLE medium_reading_list (
 );
 CREATE INDEX ON medium_reading_list (article_id);
 CREATE INDEX ON medium_reading_list (user_id, saved_at);
+CREATE INDEX ON medium_articles (author_id);
 
 -- who follows whom: a self-referential through table
 CREATE TABLE medium_follows (
@@ -118,6 +119,12 @@ SELECT u.username, l.title
 SELECT jsonb_pretty(to_jsonb(u) || jsonb_build_object('reading_list', j.reading_list))
   FROM medium_users u CROSS JOIN LATERAL reading_list_json(u.id, ARRAY['saved_at']) j
  WHERE u.id = 1;
+
+-- a user's articles: MediumUser.hasMany(MediumArticle, { as: 'authored',
+--     foreignKey: 'author_id' })
+SELECT medium_assoc.has_many('medium_users', 'medium_articles', 'authored');
+\echo 'what grace wrote:'
+SELECT title FROM authored(2) ORDER BY title;
 
 -- an article's author is a plain join on its foreign key
 SELECT a.title, u.username AS author

@@ -39,6 +39,8 @@
 static List *target_columns(const Association *assoc, Jsonb *values);
 static Jsonb *with_target_scope(const Association *assoc, Jsonb *values);
 static char *insert_statement(const Association *assoc, List *columns);
+static Jsonb *with_foreign_key(const Association *assoc, Jsonb *values,
+							   Datum source);
 static Datum insert_target(Association *assoc, Jsonb *values,
 						   const char *function, Datum *key, Datum *json);
 static Datum create_impl(FunctionCallInfo fcinfo, bool typed);
@@ -133,6 +135,28 @@ with_target_scope(const Association *assoc, Jsonb *values)
 											  JsonbPGetDatum(values),
 											  DirectFunctionCall1(jsonb_in,
 																  CStringGetDatum(missing.data))));
+}
+
+/*
+ * with_foreign_key
+ *		has_many: the object with the foreign key set to the source's key
+ *		(in its text form, read as the column's type), whatever it said.
+ */
+static Jsonb *
+with_foreign_key(const Association *assoc, Jsonb *values, Datum source)
+{
+	StringInfoData fk;
+
+	initStringInfo(&fk);
+	appendStringInfoChar(&fk, '{');
+	escape_json(&fk, assoc->def->keyname[MA_FK]);
+	appendStringInfoString(&fk, ": ");
+	escape_json(&fk, ma_key_to_text(source, assoc->keytype[MA_SK]));
+	appendStringInfoChar(&fk, '}');
+	return DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
+											  JsonbPGetDatum(values),
+											  DirectFunctionCall1(jsonb_in,
+																  CStringGetDatum(fk.data))));
 }
 
 /*
@@ -243,6 +267,7 @@ create_impl(FunctionCallInfo fcinfo, bool typed)
 	Datum		key;
 	Datum		row;
 	Datum		json;
+	Jsonb	   *target;
 	Jsonb	   *attrs = NULL;
 	char	   *function = ma_function_name(fcinfo->flinfo->fn_oid);
 
@@ -270,10 +295,19 @@ create_impl(FunctionCallInfo fcinfo, bool typed)
 	if (PG_NARGS() > first + 2 && !PG_ARGISNULL(first + 2))
 		attrs = PG_GETARG_JSONB_P(first + 2);
 
+	target = PG_GETARG_JSONB_P(first + 1);
+	if (ma_has_many(assoc->def))
+	{
+		if (attrs != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("association \"%s\" is a has_many: its links have no attributes",
+							NameStr(assoc->name))));
+		target = with_foreign_key(assoc, target, source);
+	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	row = insert_target(assoc, PG_GETARG_JSONB_P(first + 1), function, &key,
-						&json);
+	row = insert_target(assoc, target, function, &key, &json);
 	(void) ma_link_new_target(assoc, fcinfo->flinfo->fn_oid, source, key, attrs);
 	SPI_finish();
 

@@ -245,9 +245,9 @@ AS 'MODULE_PATHNAME', 'medium_assoc_create';
 -- ("author_id" -> "author"); the referencing table's name for a has_many
 -- or has_one, followed by "_by_" and the key when two keys give the same.
 -- index_advice names the index the association's walk needs and lacks.
--- With register, the belongs_to_many rows not registered yet are
--- registered (each in a subtransaction: one that fails is reported with a
--- NOTICE and left out); the other kinds are listed only.
+-- With register, the belongs_to_many and has_many rows not registered yet
+-- are registered (each in a subtransaction: one that fails is reported with
+-- a NOTICE and left out); the other kinds are listed only.
 CREATE FUNCTION medium_assoc.discover(
     schema   pg_catalog.regnamespace DEFAULT 'public',
     register pg_catalog.bool DEFAULT false)
@@ -311,10 +311,9 @@ BEGIN
                    count(*) FILTER (WHERE cand.kind <> 'belongs_to_many')
                        OVER (PARTITION BY cand.source, cand.base) AS same_base_direct
               FROM candidate cand)
-        SELECT n.kind, n.source::regclass AS source, n.target::regclass AS target,
-               n.through::regclass AS through, n.foreign_key, n.other_key,
-               n.source_key, n.target_key, n.advice,
-               left(CASE
+        , aliased AS (
+            SELECT n.*,
+                   CASE
                       WHEN n.base IN ('', 's') THEN
                         (SELECT relname FROM pg_class WHERE oid = coalesce(n.through, n.target)) || '_' || n.foreign_key
                       WHEN n.same_base = 1 THEN n.base
@@ -322,9 +321,18 @@ BEGIN
                         (SELECT relname FROM pg_class WHERE oid = n.through) || '_' || n.base
                       WHEN n.same_base_direct = 1 THEN n.base
                       ELSE n.base || '_by_' || regexp_replace(n.foreign_key, '_?[iI][dD]$', '')
-                    END, 57) AS alias
-          FROM named n
-         ORDER BY n.source::regclass::text, n.kind, 10
+                   END AS name1
+              FROM named n)
+        -- an alias names one association in the database: one that two
+        -- sources would share gets the source table's name in front
+        SELECT a.kind, a.source::regclass AS source, a.target::regclass AS target,
+               a.through::regclass AS through, a.foreign_key, a.other_key,
+               a.source_key, a.target_key, a.advice,
+               left(CASE WHEN count(*) OVER (PARTITION BY a.name1) > 1
+                         THEN (SELECT relname FROM pg_class WHERE oid = a.source) || '_' || a.name1
+                         ELSE a.name1 END, 57) AS alias
+          FROM aliased a
+         ORDER BY a.source::regclass::text, a.kind, 10
     LOOP
         kind := c.kind; alias := c.alias; source := c.source; target := c.target;
         through := c.through; foreign_key := c.foreign_key; other_key := c.other_key;
@@ -332,14 +340,20 @@ BEGIN
         index_advice := c.advice;
         registered := EXISTS (SELECT 1 FROM medium_assoc.registry r
                                WHERE r.kind = c.kind AND r.source = c.source
-                                 AND r.target = c.target AND r.through = c.through
+                                 AND r.target = c.target
+                                 AND r.through = coalesce(c.through, c.target)
                                  AND r.foreign_key = c.foreign_key
-                                 AND r.other_key = c.other_key);
-        IF register AND c.kind = 'belongs_to_many' AND NOT registered THEN
+                                 AND (c.other_key IS NULL OR r.other_key = c.other_key));
+        IF register AND c.kind IN ('belongs_to_many', 'has_many') AND NOT registered THEN
             BEGIN
-                PERFORM medium_assoc.belongs_to_many(c.source, c.target, c.through, c.alias,
-                    foreign_key => c.foreign_key, other_key => c.other_key,
-                    source_key => c.source_key, target_key => c.target_key);
+                IF c.kind = 'has_many' THEN
+                    PERFORM medium_assoc.has_many(c.source, c.target, c.alias,
+                        foreign_key => c.foreign_key, source_key => c.source_key);
+                ELSE
+                    PERFORM medium_assoc.belongs_to_many(c.source, c.target, c.through, c.alias,
+                        foreign_key => c.foreign_key, other_key => c.other_key,
+                        source_key => c.source_key, target_key => c.target_key);
+                END IF;
                 registered := true;
             EXCEPTION WHEN OTHERS THEN
                 RAISE NOTICE 'association % not registered: %', quote_ident(c.alias), SQLERRM;
@@ -356,3 +370,22 @@ $discover$;
 CREATE EVENT TRIGGER medium_assoc_drop_start ON ddl_command_start
     WHEN TAG IN ('DROP FUNCTION', 'DROP ROUTINE', 'DROP VIEW')
     EXECUTE FUNCTION medium_assoc._on_ddl_start();
+
+-- has_many: the targets whose foreign key holds the source's key
+-- (Sequelize's hasMany).  Kept in the registry as an association whose
+-- through table is the target itself.
+ALTER TABLE medium_assoc.registry DROP CONSTRAINT registry_kind_check;
+ALTER TABLE medium_assoc.registry ADD CONSTRAINT registry_kind_check
+    CHECK (kind OPERATOR(pg_catalog.=) ANY
+           (ARRAY['belongs_to_many', 'has_many']::pg_catalog.text[]));
+
+CREATE FUNCTION medium_assoc.has_many(
+    source      pg_catalog.regclass,
+    target      pg_catalog.regclass,
+    alias       pg_catalog.name,
+    foreign_key pg_catalog.name DEFAULT NULL,
+    source_key  pg_catalog.name DEFAULT NULL,
+    scope       pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.regprocedure
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_has_many';

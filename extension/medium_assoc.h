@@ -67,9 +67,22 @@
 /*
  * An association as registered: what medium_assoc.registry holds.
  */
+/* the kinds of association */
+typedef enum AssocKind
+{
+	AK_BELONGS_TO_MANY,			/* links in a through table */
+	AK_HAS_MANY					/* the target's foreign key: the target table
+								 * is its own "through" table, the other key
+								 * its key */
+} AssocKind;
+
+#define ma_has_many(def) ((def)->kind == AK_HAS_MANY)
+#define ma_kind_name(def) ((def)->kind == AK_HAS_MANY ? "has_many" : MA_KIND)
+
 typedef struct AssocDef
 {
 	char	   *name;
+	AssocKind	kind;
 	Oid			source;
 	Oid			target;
 	Oid			through;

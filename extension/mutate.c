@@ -89,6 +89,7 @@ may_see_all(Oid relid)
 }
 static uint64 add_links(LinkCall *call);
 static int	delete_result(const LinkCall *call);
+static int	insert_result(const LinkCall *call);
 static Datum single_target(const LinkCall *call);
 
 /*
@@ -183,6 +184,14 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 		call->nulls[1] = 'n';
 
 	call->nulls[2] = 'n';
+	if (with_attrs && ma_has_many(call->assoc->def) &&
+		((PG_NARGS() > first + 2 && !PG_ARGISNULL(first + 2)) ||
+		 (PG_NARGS() > first + 3 && !PG_ARGISNULL(first + 3))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("association \"%s\" is a has_many: its links have no attributes",
+						NameStr(call->assoc->name)),
+				 errhint("through_attrs and create_attrs apply to belongs_to_many associations.")));
 	if (with_attrs && PG_NARGS() > first + 2 && !PG_ARGISNULL(first + 2))
 	{
 		Jsonb	   *attrs = PG_GETARG_JSONB_P(first + 2);
@@ -509,7 +518,15 @@ check_links_after(LinkCall *call, bool by_foreign_keys, uint64 added)
 static int
 delete_result(const LinkCall *call)
 {
-	return ma_paranoid(call->assoc->def) ? SPI_OK_UPDATE : SPI_OK_DELETE;
+	return ma_paranoid(call->assoc->def) || ma_has_many(call->assoc->def) ?
+		SPI_OK_UPDATE : SPI_OK_DELETE;
+}
+
+/* what the statement that creates links returns: has_many updates */
+static int
+insert_result(const LinkCall *call)
+{
+	return ma_has_many(call->assoc->def) ? SPI_OK_UPDATE : SPI_OK_INSERT;
 }
 
 /*
@@ -542,12 +559,12 @@ add_links(LinkCall *call)
 		call->nulls[2] = ' ';
 	}
 	if (call->ntargets != 1)
-		added = run_write(call, AQ_INSERT, insertcols, SPI_OK_INSERT);
+		added = run_write(call, AQ_INSERT, insertcols, insert_result(call));
 	else
 	{
 		/* one target, the common case: a statement without unnest */
 		call->values[1] = single_target(call);
-		added = run_write(call, AQ_INSERT_ONE, insertcols, SPI_OK_INSERT);
+		added = run_write(call, AQ_INSERT_ONE, insertcols, insert_result(call));
 		call->values[1] = targets;
 	}
 	call->values[2] = attrs;

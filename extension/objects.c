@@ -443,7 +443,7 @@ function_comment(const AssocDef *def, bool batch)
 {
 	return psprintf("%s of medium_assoc association %s (%s): %s -> %s through %s (%s, %s)%s%s",
 					   batch ? "Batch reader" : "Reader",
-					   quote_identifier(def->name), MA_KIND,
+					   quote_identifier(def->name), ma_kind_name(def),
 					   ma_relation_name(def->source),
 					   ma_relation_name(def->target),
 					   ma_relation_name(def->through),

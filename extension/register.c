@@ -33,6 +33,7 @@ static void check_may_register(const AssocDef *def);
 static void check_name_free(const AssocDef *def);
 static void check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype);
 static void check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype);
+static Oid	register_definition(AssocDef *def);
 static bool leads_an_index(Oid relid, AttrNumber attnum);
 static void advise_indexes(const AssocDef *def);
 static void require_owner_to_drop(const AssocDef *def);
@@ -176,7 +177,7 @@ check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 							quote_identifier(name)),
 					 errhint("Choose another alias.")));
 	}
-	if (ma_helper_count(def->name) > 0)
+	if (ma_helper_count(def->name) > 0 && !ma_has_many(def))
 		check_link_names_free(def, nsp, sktype);
 }
 
@@ -238,7 +239,6 @@ Datum
 medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 {
 	AssocDef   *def = palloc0(sizeof(AssocDef));
-	Oid			reader;
 
 	require_arg(fcinfo, 0, "source");
 	require_arg(fcinfo, 1, "target");
@@ -262,6 +262,49 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 		def->timestamps_arg = PG_GETARG_JSONB_P_COPY(9);
 	if (PG_NARGS() > 10 && !PG_ARGISNULL(10))
 		def->target_scope = PG_GETARG_JSONB_P_COPY(10);
+	PG_RETURN_OID(register_definition(def));
+}
+
+/*
+ * medium_assoc_has_many
+ *		has_many(source, target, alias, foreign_key, source_key, scope)
+ *		RETURNS regprocedure: the targets whose foreign key holds the
+ *		source's key (Sequelize's hasMany).  Registered as an association
+ *		whose "through" table is the target itself: the foreign key, and
+ *		the target's own key as the other key.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_has_many);
+Datum
+medium_assoc_has_many(PG_FUNCTION_ARGS)
+{
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+
+	require_arg(fcinfo, 0, "source");
+	require_arg(fcinfo, 1, "target");
+	require_arg(fcinfo, 2, "alias");
+
+	def->kind = AK_HAS_MANY;
+	def->source = PG_GETARG_OID(0);
+	def->target = PG_GETARG_OID(1);
+	def->through = def->target;
+	def->name = name_arg(fcinfo, 2);
+	def->keyname[MA_FK] = name_arg(fcinfo, 3);
+	def->keyname[MA_SK] = name_arg(fcinfo, 4);
+	def->scope = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P_COPY(5);
+	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															 CStringGetDatum("false")));
+	PG_RETURN_OID(register_definition(def));
+}
+
+/*
+ * register_definition
+ *		Validate, record and create the objects of an association given to
+ *		belongs_to_many or has_many; returns its reader.
+ */
+static Oid
+register_definition(AssocDef *def)
+{
+	Oid			reader;
 
 	/*
 	 * Keep the tables from going away, then take one registration at a
@@ -285,7 +328,7 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 	if (!OidIsValid(reader))
 		elog(ERROR, "reader of association \"%s\" was not created", def->name);
 	advise_indexes(def);
-	PG_RETURN_OID(reader);
+	return reader;
 }
 
 /*

@@ -493,6 +493,8 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 	int			nattnums;
 
 	def->name = SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "name"));
+	def->kind = strcmp(SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "kind")),
+					   "has_many") == 0 ? AK_HAS_MANY : AK_BELONGS_TO_MANY;
 	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
 												 SPI_fnumber(tupdesc, "source"),
 												 &isnull));
@@ -580,10 +582,10 @@ void
 ma_registry_insert(const AssocDef *def)
 {
 	RegistryUser saved;
-	Oid			argtypes[11] = {TEXTOID, OIDOID, OIDOID, OIDOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID};
-	Datum		values[11];
-	char		nulls[11];
+	Oid			argtypes[12] = {TEXTOID, OIDOID, OIDOID, OIDOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID, TEXTOID};
+	Datum		values[12];
+	char		nulls[12];
 	Jsonb	   *timestamps = ma_timestamps_jsonb(def);
 	bool		with_timestamps = ma_registry_has_timestamps();
 	int			rc = 0;
@@ -607,7 +609,8 @@ ma_registry_insert(const AssocDef *def)
 		values[10] = JsonbPGetDatum(def->target_scope);
 	else
 		nulls[10] = 'n';
-	if ((timestamps || def->target_scope) && !with_timestamps)
+	values[11] = CStringGetTextDatum(ma_kind_name(def));
+	if ((timestamps || def->target_scope || ma_has_many(def)) && !with_timestamps)
 		elog(ERROR, "the association registry has no timestamps or target_scope column");
 
 	ma_become_registry_owner(&saved);
@@ -620,13 +623,13 @@ ma_registry_insert(const AssocDef *def)
 			rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
 									   " (name, source, target, through, foreign_key,"
 									   " other_key, source_key, target_key, scope,"
-									   " timestamps, target_scope)"
+									   " timestamps, target_scope, kind)"
 									   " VALUES ($1::pg_catalog.name, $2::pg_catalog.regclass,"
 									   " $3::pg_catalog.regclass, $4::pg_catalog.regclass,"
 									   " $5::pg_catalog.name, $6::pg_catalog.name,"
 									   " $7::pg_catalog.name, $8::pg_catalog.name, $9, $10,"
-									   " $11)",
-									   11, argtypes, values, nulls, false, 0);
+									   " $11, $12)",
+									   12, argtypes, values, nulls, false, 0);
 		else
 			rc = SPI_execute_with_args("INSERT INTO medium_assoc.registry"
 									   " (name, source, target, through, foreign_key,"

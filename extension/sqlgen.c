@@ -64,6 +64,11 @@ static void append_update(StringInfo buf, const Association *assoc,
 static void append_other_links(StringInfo buf, const Association *assoc,
 							   const QueryNames *n);
 static bool is_timestamp(const AssocDef *def, AttrNumber attnum);
+static void append_has_many_link(StringInfo buf, const Association *assoc,
+								 const QueryNames *n, bool one);
+static void append_has_many_unlink_start(StringInfo buf,
+										 const Association *assoc,
+										 const QueryNames *n);
 static void append_link_conditions(StringInfo buf, const Association *assoc,
 								   const char *alias);
 static void append_delete_start(StringInfo buf, const Association *assoc,
@@ -507,6 +512,57 @@ append_other_links(StringInfo buf, const Association *assoc,
 }
 
 /*
+ * append_has_many_link
+ *		has_many: link the targets $2 (or the one target $2) to the source
+ *		$1 by writing the source's key, and the scope's values, into their
+ *		foreign key; targets already linked to it are left alone (and not
+ *		counted).  A target linked to another source moves.
+ */
+static void
+append_has_many_link(StringInfo buf, const Association *assoc,
+					 const QueryNames *n, bool one)
+{
+	const AssocDef *def = assoc->def;
+
+	appendStringInfo(buf, "UPDATE %s AS r SET %s = $1", n->through,
+					 n->key[MA_FK]);
+	for (int i = 0; i < def->nscope; i++)
+	{
+		if (assoc->scope_null[i])
+			appendStringInfo(buf, ", %s = NULL",
+							 column_name(def->through, def->scopeattnum[i]));
+		else
+			appendStringInfo(buf, ", %s = $%d",
+							 column_name(def->through, def->scopeattnum[i]),
+							 MA_FIRST_SCOPE_PARAM + i);
+	}
+	appendStringInfoString(buf, " WHERE ");
+	append_target_match(buf, assoc, "r", n, "$2", !one);
+	appendStringInfoString(buf, " AND (");
+	append_equality(buf, psprintf("r.%s", n->key[MA_FK]), assoc->keytype[MA_FK],
+					assoc->fk_eq_opr, "$1", assoc->keytype[MA_SK], false);
+	appendStringInfoString(buf, ") IS NOT TRUE");
+	if (def->ntscope > 0)
+	{
+		appendStringInfoString(buf, " AND true");
+		append_target_scope(buf, assoc, "r");
+	}
+}
+
+/*
+ * append_has_many_unlink_start
+ *		has_many: "UPDATE target AS r SET fk = NULL WHERE " (a NOT NULL
+ *		foreign key refuses it, 23502).
+ */
+static void
+append_has_many_unlink_start(StringInfo buf, const Association *assoc,
+							 const QueryNames *n)
+{
+	appendStringInfo(buf, "UPDATE %s AS r SET %s = NULL WHERE ", n->through,
+					 n->key[MA_FK]);
+}
+
+/*
  * ma_build_links_query
  *		SELECT select_list FROM the links and their targets (r and t), of
  *		the source $1 (for_source) or of every source: the bodies of the
@@ -614,7 +670,10 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 
 		case AQ_INSERT:
 		case AQ_INSERT_ONE:
-			append_insert(&buf, assoc, &n, attrs, query == AQ_INSERT_ONE);
+			if (ma_has_many(assoc->def))
+				append_has_many_link(&buf, assoc, &n, query == AQ_INSERT_ONE);
+			else
+				append_insert(&buf, assoc, &n, attrs, query == AQ_INSERT_ONE);
 			break;
 
 		case AQ_UPDATE:
@@ -622,6 +681,15 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE:
+			if (ma_has_many(assoc->def))
+			{
+				append_has_many_unlink_start(&buf, assoc, &n);
+				append_source_match(&buf, assoc, "r", &n, false);
+				appendStringInfoString(&buf, " AND ");
+				append_target_match(&buf, assoc, "r", &n, "$2", true);
+				append_link_conditions(&buf, assoc, "r");
+				break;
+			}
 			append_delete_start(&buf, assoc, &n);
 			append_source_match(&buf, assoc, "r", &n, false);
 			appendStringInfoString(&buf, " AND ");
@@ -637,7 +705,10 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE_OTHERS:
-			append_delete_start(&buf, assoc, &n);
+			if (ma_has_many(assoc->def))
+				append_has_many_unlink_start(&buf, assoc, &n);
+			else
+				append_delete_start(&buf, assoc, &n);
 			append_other_links(&buf, assoc, &n);
 			break;
 

@@ -64,6 +64,9 @@ static void check_same_collation(const AssocDef *def, int fk, int key);
 static Oid	get_attcollation_of(Oid relid, AttrNumber attnum);
 static const char *collation_name(Oid collation);
 static void check_scope_values(const AssocDef *def);
+static void resolve_has_many_keys(AssocDef *def);
+static void resolve_belongs_to_many_keys(AssocDef *def);
+static void check_scope(AssocDef *def);
 
 /*
  * ma_validate_definition
@@ -79,6 +82,70 @@ ma_validate_definition(AssocDef *def)
 	check_table(def->target, "target");
 	check_table(def->through, "through");
 
+	if (ma_has_many(def))
+		resolve_has_many_keys(def);
+	else
+		resolve_belongs_to_many_keys(def);
+
+	/* store the names as the catalog spells them */
+	def->keyname[MA_FK] = get_attname(def->through, def->keyattnum[MA_FK], false);
+	def->keyname[MA_OK] = get_attname(def->through, def->keyattnum[MA_OK], false);
+	def->keyname[MA_SK] = get_attname(def->source, def->keyattnum[MA_SK], false);
+	def->keyname[MA_TK] = get_attname(def->target, def->keyattnum[MA_TK], false);
+
+	check_comparable(def, MA_FK, MA_SK);
+	check_comparable(def, MA_OK, MA_TK);
+	check_foreign_key_agrees(def, MA_FK, MA_SK);
+	check_foreign_key_agrees(def, MA_OK, MA_TK);
+	check_scope(def);
+	check_scope_values(def);
+	check_target_scope(def);
+	ma_canonicalize_scope(def);
+	resolve_timestamps(def);
+}
+
+/*
+ * resolve_has_many_keys
+ *		has_many: the source key (given, or the primary key), the target's
+ *		foreign key to it (given, or inferred from the target's foreign
+ *		keys), and the target's own key (its primary key) as the other key
+ *		and the target key.  The foreign key must be writable; it need not
+ *		be nullable (then remove() is refused by its NOT NULL).
+ */
+static void
+resolve_has_many_keys(AssocDef *def)
+{
+	def->keyattnum[MA_SK] = resolve_unique_key(def->source,
+											   def->keyname[MA_SK],
+											   "source_key");
+	def->keyattnum[MA_TK] = resolve_unique_key(def->target, NULL, NULL);
+	def->keyattnum[MA_OK] = def->keyattnum[MA_TK];
+	if (def->keyname[MA_FK] != NULL)
+		def->keyattnum[MA_FK] = column_attnum(def->through, def->keyname[MA_FK]);
+	else
+		def->keyattnum[MA_FK] = infer_foreign_key(def->through, def->source,
+												  def->keyattnum[MA_SK],
+												  def->keyattnum[MA_TK],
+												  "foreign_key");
+	if (def->keyattnum[MA_FK] == def->keyattnum[MA_OK])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("foreign_key cannot be the key of the target")));
+	if (!column_writable(def->through, def->keyattnum[MA_FK]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("foreign_key must be a column that can be written"),
+				 errdetail("Generated columns and identity columns GENERATED ALWAYS cannot hold links.")));
+}
+
+/*
+ * resolve_belongs_to_many_keys
+ *		belongs_to_many: the four keys, given or inferred from the through
+ *		table's foreign keys.
+ */
+static void
+resolve_belongs_to_many_keys(AssocDef *def)
+{
 	key_from_columns_foreign_key(def, MA_FK, MA_SK);
 	key_from_columns_foreign_key(def, MA_OK, MA_TK);
 	if (def->source != def->target)
@@ -134,18 +201,16 @@ ma_validate_definition(AssocDef *def)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("foreign_key and other_key must be columns that can be written"),
 				 errdetail("Generated columns and identity columns GENERATED ALWAYS cannot hold links.")));
+}
 
-	/* store the names as the catalog spells them */
-	def->keyname[MA_FK] = get_attname(def->through, def->keyattnum[MA_FK], false);
-	def->keyname[MA_OK] = get_attname(def->through, def->keyattnum[MA_OK], false);
-	def->keyname[MA_SK] = get_attname(def->source, def->keyattnum[MA_SK], false);
-	def->keyname[MA_TK] = get_attname(def->target, def->keyattnum[MA_TK], false);
-
-	check_comparable(def, MA_FK, MA_SK);
-	check_comparable(def, MA_OK, MA_TK);
-	check_foreign_key_agrees(def, MA_FK, MA_SK);
-	check_foreign_key_agrees(def, MA_OK, MA_TK);
-
+/*
+ * check_scope
+ *		The scope's columns: through columns, not keys, writable (new links
+ *		are written with the scope's values).
+ */
+static void
+check_scope(AssocDef *def)
+{
 	ma_parse_scope(def);
 	for (int i = 0; i < def->nscope; i++)
 	{
@@ -163,10 +228,6 @@ ma_validate_definition(AssocDef *def)
 							def->scopename[i]),
 					 errdetail("New links are written with the scope's values.")));
 	}
-	check_scope_values(def);
-	check_target_scope(def);
-	ma_canonicalize_scope(def);
-	resolve_timestamps(def);
 }
 
 /*
@@ -682,7 +743,9 @@ resolve_unique_key(Oid relid, const char *colname, const char *argname)
 					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
 					 errmsg("table \"%s\" has no primary key",
 							ma_relation_name(relid)),
-					 errhint("Pass %s to name a unique column.", argname)));
+					 argname != NULL ?
+					 errhint("Pass %s to name a unique column.", argname) :
+					 errhint("A has_many's target needs a single-column primary key; a junction table is the through table of a belongs_to_many.")));
 		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for index %u", pk);
@@ -694,7 +757,9 @@ resolve_unique_key(Oid relid, const char *colname, const char *argname)
 					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
 					 errmsg("primary key of table \"%s\" has more than one column",
 							ma_relation_name(relid)),
-					 errhint("Pass %s to name a unique column.", argname)));
+					 argname != NULL ?
+					 errhint("Pass %s to name a unique column.", argname) :
+					 errhint("A has_many's target needs a single-column primary key; a junction table is the through table of a belongs_to_many.")));
 		}
 		attnum = index->indkey.values[0];
 		ReleaseSysCache(tup);

@@ -24,8 +24,8 @@ SELECT kind, alias, source, target, through, foreign_key, other_key, source_key,
 
 -- registering: the belongs_to_many rows, and they work
 SET client_min_messages = warning;
-SELECT alias, registered FROM medium_assoc.discover('dsc_medium', register => true)
- WHERE kind = 'belongs_to_many';
+SELECT kind, alias, registered FROM medium_assoc.discover('dsc_medium', register => true)
+ WHERE kind IN ('belongs_to_many', 'has_many');
 RESET client_min_messages;
 INSERT INTO dsc_medium.users (name) VALUES ('ada'), ('grace'), ('linus');
 INSERT INTO dsc_medium.articles (author_id, title) VALUES (1, 'a'), (2, 'b');
@@ -34,9 +34,16 @@ SELECT medium_assoc.add('followees', 1, ARRAY[2, 3]),
 SELECT name FROM dsc_medium.followers(2);
 SELECT title FROM dsc_medium.reading_list_articles(3) ORDER BY 1;
 SELECT name FROM dsc_medium.users(1) ORDER BY 1;
--- a second run finds them registered and registers nothing again
+-- a second run finds them registered and registers nothing again (a
+-- has_many onto a table without a single-column key, a junction here,
+-- cannot be registered: a NOTICE says why, each time)
+SET client_min_messages = warning;
 SELECT alias, registered FROM medium_assoc.discover('dsc_medium', true)
- WHERE kind = 'belongs_to_many' ORDER BY alias;
+ WHERE kind IN ('belongs_to_many', 'has_many') ORDER BY alias;
+RESET client_min_messages;
+\set VERBOSITY default
+SELECT medium_assoc.has_many('dsc_medium.users', 'dsc_medium.reading_list', 'users_reading_list');
+\set VERBOSITY sqlstate
 
 -- the GitHub example: repos belongsToMany users through orgs, a table of
 -- its own with a surrogate key and a column of its own
@@ -49,8 +56,8 @@ SELECT kind, alias, source, target, through, index_advice
   FROM medium_assoc.discover('dsc_github') WHERE kind = 'belongs_to_many';
 -- an alias already taken is reported and left out; the others register
 SET client_min_messages = warning;
-SELECT alias, registered FROM medium_assoc.discover('dsc_github', true)
- WHERE kind = 'belongs_to_many' ORDER BY alias;
+SELECT kind, alias, registered FROM medium_assoc.discover('dsc_github', true)
+ WHERE kind IN ('belongs_to_many', 'has_many') ORDER BY alias;
 RESET client_min_messages;
 
 -- the tables sequelize-cli migrations make: camelCase keys

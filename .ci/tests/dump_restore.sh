@@ -198,6 +198,10 @@ CREATE TABLE public.stars (
 SELECT medium_assoc.belongs_to_many('"Blog"."Users"', 'public.articles', 'public.stars',
     'starred', timestamps => '{"deletedAt": "deletedAt"}', target_scope => '{"body": null}');
 
+-- has_many: the articles a user wrote (the foreign key on the target)
+ALTER TABLE public.articles ADD COLUMN "authorId" integer REFERENCES "Blog"."Users";
+SELECT medium_assoc.has_many('"Blog"."Users"', 'public.articles', 'authored');
+
 -- data
 INSERT INTO "Blog"."Users" VALUES (1, 'ada'), (2, 'grace'), (3, 'linus'), (4, 'nobody');
 INSERT INTO public.articles (id, title, body) VALUES
@@ -228,6 +232,7 @@ SELECT medium_assoc.add('badges', 2, 'reader');
 SELECT medium_assoc.add('saves', 1, ARRAY[10, 13]);
 SELECT medium_assoc.add('starred', 1, 12), medium_assoc.add('starred', 2, 12);
 SELECT medium_assoc.remove('starred', 2, 12);
+SELECT medium_assoc.add('authored', 1, ARRAY[10, 11]), medium_assoc.add('authored', 2, 13);
 EOF
 
 # ---------------------------------------------------------------------------
@@ -322,6 +327,8 @@ SELECT * FROM "Blog".saves_links(1) ORDER BY id;
 SELECT * FROM "Blog".starred_links(1) ORDER BY id;
 SELECT * FROM public."taggedPosts_links"(1) ORDER BY id;
 SELECT * FROM "Blog".badges_links(1) ORDER BY id;
+SELECT id, title, "authorId" FROM "Blog".authored(1) ORDER BY id;
+SELECT medium_assoc.count('authored', 2);
 SELECT * FROM "Blog"."readingList_links" ORDER BY "link_userId", id;
 SELECT * FROM "Blog".starred_links ORDER BY "link_userId", id;
 SELECT c.oid::regclass, c.reloptions, c.relacl, obj_description(c.oid, 'pg_class')
