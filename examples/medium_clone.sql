@@ -126,9 +126,10 @@ SELECT medium_assoc.has_many('medium_users', 'medium_articles', 'authored');
 \echo 'what grace wrote:'
 SELECT title FROM authored(2) ORDER BY title;
 
--- an article's author is a plain join on its foreign key
+-- an article's author: MediumArticle.belongsTo(MediumUser, { as: 'author' })
+SELECT medium_assoc.belongs_to('medium_articles', 'medium_users', 'author');
 SELECT a.title, u.username AS author
-  FROM medium_articles a JOIN medium_users u ON u.id = a.author_id ORDER BY a.id;
+  FROM medium_articles a CROSS JOIN LATERAL author(a.id) u ORDER BY a.id;
 
 SELECT name, source, target, through, foreign_key, other_key, reader, index_advice
   FROM medium_assoc.associations ORDER BY name;

@@ -296,17 +296,25 @@ create_impl(FunctionCallInfo fcinfo, bool typed)
 		attrs = PG_GETARG_JSONB_P(first + 2);
 
 	target = PG_GETARG_JSONB_P(first + 1);
+	if (ma_direct(assoc->def) && attrs != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("association \"%s\" is a %s: its links have no attributes",
+						NameStr(assoc->name), ma_kind_name(assoc->def))));
 	if (ma_has_many(assoc->def))
 	{
 		if (attrs != NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("association \"%s\" is a has_many: its links have no attributes",
-							NameStr(assoc->name))));
+					 errmsg("association \"%s\" is a %s: its links have no attributes",
+							NameStr(assoc->name), ma_kind_name(assoc->def))));
 		target = with_foreign_key(assoc, target, source);
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* a has_one's foreign key (often unique) is freed first */
+	if (assoc->def->kind == AK_HAS_ONE)
+		ma_unlink_all(assoc, fcinfo->flinfo->fn_oid, source);
 	row = insert_target(assoc, target, function, &key, &json);
 	(void) ma_link_new_target(assoc, fcinfo->flinfo->fn_oid, source, key, attrs);
 	SPI_finish();

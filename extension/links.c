@@ -558,8 +558,8 @@ ensure_one(const AssocDef *def, LinkFunction lf, Oid reader, Oid owner)
 void
 ma_ensure_links(const AssocDef *def, Oid reader, Oid owner)
 {
-	/* a has_many's links are its targets: no link rows of their own */
-	if (ma_helper_count(def->name) == 0 || ma_has_many(def))
+	/* a has_many's (and the like's) links are rows of its tables: none of their own */
+	if (ma_helper_count(def->name) == 0 || ma_direct(def))
 		return;
 	for (int lf = 0; lf < LF_COUNT; lf++)
 		ensure_one(def, (LinkFunction) lf, reader, owner);

@@ -245,9 +245,8 @@ AS 'MODULE_PATHNAME', 'medium_assoc_create';
 -- ("author_id" -> "author"); the referencing table's name for a has_many
 -- or has_one, followed by "_by_" and the key when two keys give the same.
 -- index_advice names the index the association's walk needs and lacks.
--- With register, the belongs_to_many and has_many rows not registered yet
--- are registered (each in a subtransaction: one that fails is reported with
--- a NOTICE and left out); the other kinds are listed only.
+-- With register, the rows not registered yet are registered (each in a
+-- subtransaction: one that fails is reported with a NOTICE and left out).
 CREATE FUNCTION medium_assoc.discover(
     schema   pg_catalog.regnamespace DEFAULT 'public',
     register pg_catalog.bool DEFAULT false)
@@ -341,14 +340,24 @@ BEGIN
         registered := EXISTS (SELECT 1 FROM medium_assoc.registry r
                                WHERE r.kind = c.kind AND r.source = c.source
                                  AND r.target = c.target
-                                 AND r.through = coalesce(c.through, c.target)
-                                 AND r.foreign_key = c.foreign_key
-                                 AND (c.other_key IS NULL OR r.other_key = c.other_key));
-        IF register AND c.kind IN ('belongs_to_many', 'has_many') AND NOT registered THEN
+                                 AND CASE c.kind
+                                       WHEN 'belongs_to' THEN r.other_key = c.foreign_key
+                                       WHEN 'belongs_to_many' THEN r.through = c.through
+                                            AND r.foreign_key = c.foreign_key
+                                            AND r.other_key = c.other_key
+                                       ELSE r.foreign_key = c.foreign_key
+                                     END);
+        IF register AND NOT registered THEN
             BEGIN
                 IF c.kind = 'has_many' THEN
                     PERFORM medium_assoc.has_many(c.source, c.target, c.alias,
                         foreign_key => c.foreign_key, source_key => c.source_key);
+                ELSIF c.kind = 'has_one' THEN
+                    PERFORM medium_assoc.has_one(c.source, c.target, c.alias,
+                        foreign_key => c.foreign_key, source_key => c.source_key);
+                ELSIF c.kind = 'belongs_to' THEN
+                    PERFORM medium_assoc.belongs_to(c.source, c.target, c.alias,
+                        foreign_key => c.foreign_key, target_key => c.target_key);
                 ELSE
                     PERFORM medium_assoc.belongs_to_many(c.source, c.target, c.through, c.alias,
                         foreign_key => c.foreign_key, other_key => c.other_key,
@@ -377,7 +386,7 @@ CREATE EVENT TRIGGER medium_assoc_drop_start ON ddl_command_start
 ALTER TABLE medium_assoc.registry DROP CONSTRAINT registry_kind_check;
 ALTER TABLE medium_assoc.registry ADD CONSTRAINT registry_kind_check
     CHECK (kind OPERATOR(pg_catalog.=) ANY
-           (ARRAY['belongs_to_many', 'has_many']::pg_catalog.text[]));
+           (ARRAY['belongs_to_many', 'has_many', 'has_one', 'belongs_to']::pg_catalog.text[]));
 
 CREATE FUNCTION medium_assoc.has_many(
     source      pg_catalog.regclass,
@@ -389,3 +398,27 @@ CREATE FUNCTION medium_assoc.has_many(
 RETURNS pg_catalog.regprocedure
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'medium_assoc_has_many';
+
+-- has_one: a has_many of one target at most (Sequelize's hasOne);
+-- belongs_to: the target the source's foreign key points at (its
+-- belongsTo), kept as an association whose through table is the source.
+CREATE FUNCTION medium_assoc.has_one(
+    source      pg_catalog.regclass,
+    target      pg_catalog.regclass,
+    alias       pg_catalog.name,
+    foreign_key pg_catalog.name DEFAULT NULL,
+    source_key  pg_catalog.name DEFAULT NULL,
+    scope       pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.regprocedure
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_has_one';
+
+CREATE FUNCTION medium_assoc.belongs_to(
+    source      pg_catalog.regclass,
+    target      pg_catalog.regclass,
+    alias       pg_catalog.name,
+    foreign_key pg_catalog.name DEFAULT NULL,
+    target_key  pg_catalog.name DEFAULT NULL)
+RETURNS pg_catalog.regprocedure
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_belongs_to';

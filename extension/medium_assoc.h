@@ -71,13 +71,24 @@
 typedef enum AssocKind
 {
 	AK_BELONGS_TO_MANY,			/* links in a through table */
-	AK_HAS_MANY					/* the target's foreign key: the target table
+	AK_HAS_MANY,				/* the target's foreign key: the target table
 								 * is its own "through" table, the other key
 								 * its key */
+	AK_HAS_ONE,					/* the same, one target at most */
+	AK_BELONGS_TO				/* the source's foreign key: the source table
+								 * is the "through" table, the foreign key its
+								 * key, the other key the foreign key */
 } AssocKind;
 
-#define ma_has_many(def) ((def)->kind == AK_HAS_MANY)
-#define ma_kind_name(def) ((def)->kind == AK_HAS_MANY ? "has_many" : MA_KIND)
+/* the target's foreign key holds the link (has_many, has_one) */
+#define ma_has_many(def) ((def)->kind == AK_HAS_MANY || (def)->kind == AK_HAS_ONE)
+/* the source's foreign key holds the link */
+#define ma_belongs_to(def) ((def)->kind == AK_BELONGS_TO)
+/* no through table of its own */
+#define ma_direct(def) (ma_has_many(def) || ma_belongs_to(def))
+/* at most one target per source: set() alone writes */
+#define ma_single(def) ((def)->kind == AK_HAS_ONE || (def)->kind == AK_BELONGS_TO)
+
 
 typedef struct AssocDef
 {
@@ -286,6 +297,10 @@ extern char *ma_helper_name(const char *alias, int i);
 extern const char *ma_helper_symbol(int i);
 extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 
+/* registry.c: the kinds' names */
+extern const char *ma_kind_name(const AssocDef *def);
+extern AssocKind ma_kind_from_name(const char *name);
+
 /* links.c: the columns of the link rows, and the SELECT list making them */
 typedef struct LinkColumns
 {
@@ -345,6 +360,7 @@ extern bool ma_walk_has(Association *assoc, Datum source, Datum target,
 /* mutate.c */
 extern uint64 ma_link_new_target(Association *assoc, Oid helper, Datum source,
 								 Datum target, Jsonb *through_attrs);
+extern void ma_unlink_all(Association *assoc, Oid helper, Datum source);
 
 /* keyvalue.c */
 extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);

@@ -90,6 +90,8 @@ may_see_all(Oid relid)
 static uint64 add_links(LinkCall *call);
 static int	delete_result(const LinkCall *call);
 static int	insert_result(const LinkCall *call);
+static void refuse_on_single(const LinkCall *call, const char *operation);
+static int	single_distinct(const LinkCall *call);
 static Datum single_target(const LinkCall *call);
 
 /*
@@ -184,13 +186,13 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 		call->nulls[1] = 'n';
 
 	call->nulls[2] = 'n';
-	if (with_attrs && ma_has_many(call->assoc->def) &&
+	if (with_attrs && ma_direct(call->assoc->def) &&
 		((PG_NARGS() > first + 2 && !PG_ARGISNULL(first + 2)) ||
 		 (PG_NARGS() > first + 3 && !PG_ARGISNULL(first + 3))))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("association \"%s\" is a has_many: its links have no attributes",
-						NameStr(call->assoc->name)),
+				 errmsg("association \"%s\" is a %s: its links have no attributes",
+						NameStr(call->assoc->name), ma_kind_name(call->assoc->def)),
 				 errhint("through_attrs and create_attrs apply to belongs_to_many associations.")));
 	if (with_attrs && PG_NARGS() > first + 2 && !PG_ARGISNULL(first + 2))
 	{
@@ -518,15 +520,64 @@ check_links_after(LinkCall *call, bool by_foreign_keys, uint64 added)
 static int
 delete_result(const LinkCall *call)
 {
-	return ma_paranoid(call->assoc->def) || ma_has_many(call->assoc->def) ?
+	return ma_paranoid(call->assoc->def) || ma_direct(call->assoc->def) ?
 		SPI_OK_UPDATE : SPI_OK_DELETE;
+}
+
+/*
+ * refuse_on_single
+ *		has_one and belongs_to have no add() or remove(): set() changes
+ *		their one target (Sequelize gives them set, get and create).
+ */
+static void
+refuse_on_single(const LinkCall *call, const char *operation)
+{
+	if (ma_single(call->assoc->def))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s() is not an operation of %s association \"%s\"",
+						operation, ma_kind_name(call->assoc->def),
+						NameStr(call->assoc->name)),
+				 errhint("Use set() with one target, or with none to unlink.")));
+}
+
+/*
+ * single_distinct
+ *		The number of distinct targets of a set() of a has_one or
+ *		belongs_to: at most one (22023 otherwise).
+ */
+static int
+single_distinct(const LinkCall *call)
+{
+	ArrayType  *targets = DatumGetArrayTypeP(call->values[1]);
+	Oid			keytype = call->assoc->keytype[MA_TK];
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	int			n;
+	FmgrInfo	eq;
+
+	get_typlenbyvalalign(keytype, &typlen, &typbyval, &typalign);
+	deconstruct_array(targets, keytype, typlen, typbyval, typalign, &elems,
+					  NULL, &n);
+	fmgr_info(get_opcode(call->assoc->tk_eq_opr), &eq);
+	for (int i = 1; i < n; i++)
+		if (!DatumGetBool(FunctionCall2Coll(&eq, call->assoc->tk_collation,
+											elems[0], elems[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s association \"%s\" has one target at most",
+							ma_kind_name(call->assoc->def),
+							NameStr(call->assoc->name))));
+	return n > 0 ? 1 : 0;
 }
 
 /* what the statement that creates links returns: has_many updates */
 static int
 insert_result(const LinkCall *call)
 {
-	return ma_has_many(call->assoc->def) ? SPI_OK_UPDATE : SPI_OK_INSERT;
+	return ma_direct(call->assoc->def) ? SPI_OK_UPDATE : SPI_OK_INSERT;
 }
 
 /*
@@ -585,6 +636,7 @@ add_impl(FunctionCallInfo fcinfo, const char *suffix)
 	bool		by_foreign_keys;
 
 	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE, suffix);
+	refuse_on_single(&call, "add");
 	if (call.ntargets == 0)
 		PG_RETURN_INT64(0);
 
@@ -596,6 +648,32 @@ add_impl(FunctionCallInfo fcinfo, const char *suffix)
 	check_links_after(&call, by_foreign_keys, added);
 	SPI_finish();
 	PG_RETURN_INT64((int64) added);
+}
+
+/*
+ * ma_unlink_all
+ *		Unlink every target of the source (its locks taken as set() takes
+ *		them): a has_one's create() frees the foreign key, which may be
+ *		unique, before the new target takes it.  Within the caller's SPI
+ *		connection.
+ */
+void
+ma_unlink_all(Association *assoc, Oid helper, Datum source)
+{
+	LinkCall	call;
+
+	memset(&call, 0, sizeof(LinkCall));
+	call.assoc = assoc;
+	call.helper = helper;
+	call.values = palloc0(sizeof(Datum) * ma_nparams(assoc));
+	call.nulls = palloc(ma_nparams(assoc));
+	memset(call.nulls, ' ', ma_nparams(assoc));
+	ma_fill_scope_params(assoc, call.values, call.nulls);
+	call.values[0] = source;
+	call.values[1] = PointerGetDatum(construct_empty_array(assoc->keytype[MA_TK]));
+	call.nulls[2] = 'n';
+	lock_links(&call, false, true);
+	(void) run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 }
 
 /*
@@ -638,8 +716,11 @@ ma_link_new_target(Association *assoc, Oid helper, Datum source,
 		call.nulls[2] = ' ';
 	}
 
-	lock_links(&call, true, false);
+	/* has_one and belongs_to: the new target replaces the one there was */
+	lock_links(&call, true, ma_single(assoc->def));
 	by_foreign_keys = check_links_before(&call);
+	if (ma_single(assoc->def))
+		(void) run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 	added = add_links(&call);
 	check_links_after(&call, by_foreign_keys, added);
 	return added;
@@ -657,6 +738,7 @@ remove_impl(FunctionCallInfo fcinfo, const char *suffix)
 	uint64		removed;
 
 	prepare_call(fcinfo, &call, true, true, 0, suffix);
+	refuse_on_single(&call, "remove");
 	if (call.ntargets == 0)
 		PG_RETURN_INT64(0);
 
@@ -688,6 +770,8 @@ set_impl(FunctionCallInfo fcinfo, const char *suffix)
 	/* fn_extra holds the result's descriptor */
 	ma_init_result(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra);
 	prepare_call(fcinfo, &call, true, true, MA_NAMES_TARGET | MA_NAMES_SOURCE, suffix);
+	if (ma_single(call.assoc->def))
+		call.ntargets = single_distinct(&call);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

@@ -177,7 +177,7 @@ check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 							quote_identifier(name)),
 					 errhint("Choose another alias.")));
 	}
-	if (ma_helper_count(def->name) > 0 && !ma_has_many(def))
+	if (ma_helper_count(def->name) > 0 && !ma_direct(def))
 		check_link_names_free(def, nsp, sktype);
 }
 
@@ -291,6 +291,64 @@ medium_assoc_has_many(PG_FUNCTION_ARGS)
 	def->keyname[MA_FK] = name_arg(fcinfo, 3);
 	def->keyname[MA_SK] = name_arg(fcinfo, 4);
 	def->scope = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P_COPY(5);
+	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															 CStringGetDatum("false")));
+	PG_RETURN_OID(register_definition(def));
+}
+
+/*
+ * medium_assoc_has_one
+ *		has_one(source, target, alias, foreign_key, source_key, scope):
+ *		a has_many of one target at most (Sequelize's hasOne).
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_has_one);
+Datum
+medium_assoc_has_one(PG_FUNCTION_ARGS)
+{
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+
+	require_arg(fcinfo, 0, "source");
+	require_arg(fcinfo, 1, "target");
+	require_arg(fcinfo, 2, "alias");
+
+	def->kind = AK_HAS_ONE;
+	def->source = PG_GETARG_OID(0);
+	def->target = PG_GETARG_OID(1);
+	def->through = def->target;
+	def->name = name_arg(fcinfo, 2);
+	def->keyname[MA_FK] = name_arg(fcinfo, 3);
+	def->keyname[MA_SK] = name_arg(fcinfo, 4);
+	def->scope = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P_COPY(5);
+	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															 CStringGetDatum("false")));
+	PG_RETURN_OID(register_definition(def));
+}
+
+/*
+ * medium_assoc_belongs_to
+ *		belongs_to(source, target, alias, foreign_key, target_key): the
+ *		target the source's foreign key points at (Sequelize's belongsTo).
+ *		Registered as an association whose "through" table is the source
+ *		itself: its own key as the foreign key, its foreign key as the
+ *		other key.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_belongs_to);
+Datum
+medium_assoc_belongs_to(PG_FUNCTION_ARGS)
+{
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+
+	require_arg(fcinfo, 0, "source");
+	require_arg(fcinfo, 1, "target");
+	require_arg(fcinfo, 2, "alias");
+
+	def->kind = AK_BELONGS_TO;
+	def->source = PG_GETARG_OID(0);
+	def->target = PG_GETARG_OID(1);
+	def->through = def->source;
+	def->name = name_arg(fcinfo, 2);
+	def->keyname[MA_OK] = name_arg(fcinfo, 3);
+	def->keyname[MA_TK] = name_arg(fcinfo, 4);
 	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 															 CStringGetDatum("false")));
 	PG_RETURN_OID(register_definition(def));

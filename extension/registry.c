@@ -493,8 +493,8 @@ ma_def_from_row(HeapTuple tuple, TupleDesc tupdesc)
 	int			nattnums;
 
 	def->name = SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "name"));
-	def->kind = strcmp(SPI_getvalue(tuple, tupdesc, SPI_fnumber(tupdesc, "kind")),
-					   "has_many") == 0 ? AK_HAS_MANY : AK_BELONGS_TO_MANY;
+	def->kind = ma_kind_from_name(SPI_getvalue(tuple, tupdesc,
+											   SPI_fnumber(tupdesc, "kind")));
 	def->source = DatumGetObjectId(SPI_getbinval(tuple, tupdesc,
 												 SPI_fnumber(tupdesc, "source"),
 												 &isnull));
@@ -573,6 +573,30 @@ ma_registry_all(void)
 	return defs;
 }
 
+/* the kinds of association, by their names in the registry */
+static const char *const kind_names[] = {
+	[AK_BELONGS_TO_MANY] = MA_KIND,
+	[AK_HAS_MANY] = "has_many",
+	[AK_HAS_ONE] = "has_one",
+	[AK_BELONGS_TO] = "belongs_to",
+};
+
+const char *
+ma_kind_name(const AssocDef *def)
+{
+	return kind_names[def->kind];
+}
+
+AssocKind
+ma_kind_from_name(const char *name)
+{
+	for (int i = 0; i < (int) lengthof(kind_names); i++)
+		if (name != NULL && strcmp(kind_names[i], name) == 0)
+			return (AssocKind) i;
+	elog(ERROR, "unrecognized association kind \"%s\"", name ? name : "");
+	return AK_BELONGS_TO_MANY;	/* keep compiler quiet */
+}
+
 /*
  * ma_registry_insert
  *		Add a validated definition.  The registry's insert trigger fills in
@@ -610,7 +634,7 @@ ma_registry_insert(const AssocDef *def)
 	else
 		nulls[10] = 'n';
 	values[11] = CStringGetTextDatum(ma_kind_name(def));
-	if ((timestamps || def->target_scope || ma_has_many(def)) && !with_timestamps)
+	if ((timestamps || def->target_scope || ma_direct(def)) && !with_timestamps)
 		elog(ERROR, "the association registry has no timestamps or target_scope column");
 
 	ma_become_registry_owner(&saved);

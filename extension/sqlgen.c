@@ -66,9 +66,11 @@ static void append_other_links(StringInfo buf, const Association *assoc,
 static bool is_timestamp(const AssocDef *def, AttrNumber attnum);
 static void append_has_many_link(StringInfo buf, const Association *assoc,
 								 const QueryNames *n, bool one);
-static void append_has_many_unlink_start(StringInfo buf,
-										 const Association *assoc,
-										 const QueryNames *n);
+static void append_belongs_to_link(StringInfo buf, const Association *assoc,
+								   const QueryNames *n, bool one);
+static void append_direct_unlink_start(StringInfo buf,
+									   const Association *assoc,
+									   const QueryNames *n);
 static void append_link_conditions(StringInfo buf, const Association *assoc,
 								   const char *alias);
 static void append_delete_start(StringInfo buf, const Association *assoc,
@@ -550,16 +552,35 @@ append_has_many_link(StringInfo buf, const Association *assoc,
 }
 
 /*
- * append_has_many_unlink_start
- *		has_many: "UPDATE target AS r SET fk = NULL WHERE " (a NOT NULL
+ * append_belongs_to_link
+ *		belongs_to: write the target $2's key into the source $1's foreign
+ *		key (the other key of its "through" table, the source itself),
+ *		unless it is there already.
+ */
+static void
+append_belongs_to_link(StringInfo buf, const Association *assoc,
+					   const QueryNames *n, bool one)
+{
+	appendStringInfo(buf, "UPDATE %s AS r SET %s = $2 WHERE ", n->through,
+					 n->key[MA_OK]);
+	append_source_match(buf, assoc, "r", n, false);
+	appendStringInfoString(buf, " AND (");
+	append_target_match(buf, assoc, "r", n, "$2", !one);
+	appendStringInfoString(buf, ") IS NOT TRUE");
+}
+
+/*
+ * append_direct_unlink_start
+ *		has_many, has_one: "UPDATE target AS r SET fk = NULL WHERE ";
+ *		belongs_to: "UPDATE source AS r SET fk = NULL WHERE " (a NOT NULL
  *		foreign key refuses it, 23502).
  */
 static void
-append_has_many_unlink_start(StringInfo buf, const Association *assoc,
-							 const QueryNames *n)
+append_direct_unlink_start(StringInfo buf, const Association *assoc,
+						   const QueryNames *n)
 {
 	appendStringInfo(buf, "UPDATE %s AS r SET %s = NULL WHERE ", n->through,
-					 n->key[MA_FK]);
+					 n->key[ma_belongs_to(assoc->def) ? MA_OK : MA_FK]);
 }
 
 /*
@@ -672,6 +693,8 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 		case AQ_INSERT_ONE:
 			if (ma_has_many(assoc->def))
 				append_has_many_link(&buf, assoc, &n, query == AQ_INSERT_ONE);
+			else if (ma_belongs_to(assoc->def))
+				append_belongs_to_link(&buf, assoc, &n, query == AQ_INSERT_ONE);
 			else
 				append_insert(&buf, assoc, &n, attrs, query == AQ_INSERT_ONE);
 			break;
@@ -681,9 +704,9 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE:
-			if (ma_has_many(assoc->def))
+			if (ma_direct(assoc->def))
 			{
-				append_has_many_unlink_start(&buf, assoc, &n);
+				append_direct_unlink_start(&buf, assoc, &n);
 				append_source_match(&buf, assoc, "r", &n, false);
 				appendStringInfoString(&buf, " AND ");
 				append_target_match(&buf, assoc, "r", &n, "$2", true);
@@ -705,8 +728,8 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE_OTHERS:
-			if (ma_has_many(assoc->def))
-				append_has_many_unlink_start(&buf, assoc, &n);
+			if (ma_direct(assoc->def))
+				append_direct_unlink_start(&buf, assoc, &n);
 			else
 				append_delete_start(&buf, assoc, &n);
 			append_other_links(&buf, assoc, &n);

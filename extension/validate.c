@@ -66,6 +66,7 @@ static const char *collation_name(Oid collation);
 static void check_scope_values(const AssocDef *def);
 static void resolve_has_many_keys(AssocDef *def);
 static void resolve_belongs_to_many_keys(AssocDef *def);
+static void resolve_belongs_to_keys(AssocDef *def);
 static void check_scope(AssocDef *def);
 
 /*
@@ -84,6 +85,8 @@ ma_validate_definition(AssocDef *def)
 
 	if (ma_has_many(def))
 		resolve_has_many_keys(def);
+	else if (ma_belongs_to(def))
+		resolve_belongs_to_keys(def);
 	else
 		resolve_belongs_to_many_keys(def);
 
@@ -132,6 +135,41 @@ resolve_has_many_keys(AssocDef *def)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("foreign_key cannot be the key of the target")));
 	if (!column_writable(def->through, def->keyattnum[MA_FK]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("foreign_key must be a column that can be written"),
+				 errdetail("Generated columns and identity columns GENERATED ALWAYS cannot hold links.")));
+}
+
+/*
+ * resolve_belongs_to_keys
+ *		belongs_to: the source's own key (its primary key) as the foreign
+ *		key and the source key of its "through" table, the source itself;
+ *		its foreign key to the target (given, or inferred) as the other
+ *		key; the target key (given, what that foreign key references, or
+ *		the primary key).
+ */
+static void
+resolve_belongs_to_keys(AssocDef *def)
+{
+	def->keyattnum[MA_SK] = resolve_unique_key(def->source, NULL, NULL);
+	def->keyattnum[MA_FK] = def->keyattnum[MA_SK];
+	key_from_columns_foreign_key(def, MA_OK, MA_TK);
+	def->keyattnum[MA_TK] = resolve_unique_key(def->target,
+											   def->keyname[MA_TK],
+											   "target_key");
+	if (def->keyname[MA_OK] != NULL)
+		def->keyattnum[MA_OK] = column_attnum(def->through, def->keyname[MA_OK]);
+	else
+		def->keyattnum[MA_OK] = infer_foreign_key(def->through, def->target,
+												  def->keyattnum[MA_TK],
+												  def->keyattnum[MA_SK],
+												  "foreign_key");
+	if (def->keyattnum[MA_OK] == def->keyattnum[MA_FK])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("foreign_key cannot be the key of the source")));
+	if (!column_writable(def->through, def->keyattnum[MA_OK]))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("foreign_key must be a column that can be written"),
@@ -745,7 +783,7 @@ resolve_unique_key(Oid relid, const char *colname, const char *argname)
 							ma_relation_name(relid)),
 					 argname != NULL ?
 					 errhint("Pass %s to name a unique column.", argname) :
-					 errhint("A has_many's target needs a single-column primary key; a junction table is the through table of a belongs_to_many.")));
+					 errhint("has_many, has_one and belongs_to need a single-column primary key on the table with the foreign key; a junction table is the through table of a belongs_to_many.")));
 		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for index %u", pk);
@@ -759,7 +797,7 @@ resolve_unique_key(Oid relid, const char *colname, const char *argname)
 							ma_relation_name(relid)),
 					 argname != NULL ?
 					 errhint("Pass %s to name a unique column.", argname) :
-					 errhint("A has_many's target needs a single-column primary key; a junction table is the through table of a belongs_to_many.")));
+					 errhint("has_many, has_one and belongs_to need a single-column primary key on the table with the foreign key; a junction table is the through table of a belongs_to_many.")));
 		}
 		attnum = index->indkey.values[0];
 		ReleaseSysCache(tup);

@@ -201,6 +201,8 @@ SELECT medium_assoc.belongs_to_many('"Blog"."Users"', 'public.articles', 'public
 -- has_many: the articles a user wrote (the foreign key on the target)
 ALTER TABLE public.articles ADD COLUMN "authorId" integer REFERENCES "Blog"."Users";
 SELECT medium_assoc.has_many('"Blog"."Users"', 'public.articles', 'authored');
+-- belongs_to: an article's author, the same foreign key from the other side
+SELECT medium_assoc.belongs_to('public.articles', '"Blog"."Users"', 'author');
 
 -- data
 INSERT INTO "Blog"."Users" VALUES (1, 'ada'), (2, 'grace'), (3, 'linus'), (4, 'nobody');
@@ -328,6 +330,7 @@ SELECT * FROM "Blog".starred_links(1) ORDER BY id;
 SELECT * FROM public."taggedPosts_links"(1) ORDER BY id;
 SELECT * FROM "Blog".badges_links(1) ORDER BY id;
 SELECT id, title, "authorId" FROM "Blog".authored(1) ORDER BY id;
+SELECT a.id, (SELECT name FROM public.author(a.id)) FROM public.articles a ORDER BY a.id;
 SELECT medium_assoc.count('authored', 2);
 SELECT * FROM "Blog"."readingList_links" ORDER BY "link_userId", id;
 SELECT * FROM "Blog".starred_links ORDER BY "link_userId", id;

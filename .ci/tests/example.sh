@@ -25,7 +25,8 @@ run medium_clone \
     "SELECT string_agg(username, ',' ORDER BY username) FROM followers(3)" "ada,grace" \
     "SELECT sum(link_claps) FROM clapped_links WHERE id = 1" "11" \
     "SELECT string_agg(title, ',' ORDER BY title) FROM reading_list(2)" "Drafts are articles too,Joins, explained with cats" \
-    "SELECT authored_count(2)" "3"
+    "SELECT authored_count(2)" "3" \
+    "SELECT username FROM author(4)" "linus"
 run github \
     "SELECT string_agg(login, ',' ORDER BY login) FROM users(1)" "monalisa,octocat" \
     "SELECT string_agg(name || ':' || link_role, ',' ORDER BY name) FROM repos_links(2)" "docs:member,hubot-scripts:admin"
