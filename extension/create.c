@@ -140,7 +140,8 @@ with_target_scope(const Association *assoc, Jsonb *values)
 /*
  * with_foreign_key
  *		has_many: the object with the foreign key set to the source's key
- *		(in its text form, read as the column's type), whatever it said.
+ *		and the scope's columns to its values (in their text form, read as
+ *		the columns' types), whatever it said.
  */
 static Jsonb *
 with_foreign_key(const Association *assoc, Jsonb *values, Datum source)
@@ -152,6 +153,17 @@ with_foreign_key(const Association *assoc, Jsonb *values, Datum source)
 	escape_json(&fk, assoc->def->keyname[MA_FK]);
 	appendStringInfoString(&fk, ": ");
 	escape_json(&fk, ma_key_to_text(source, assoc->keytype[MA_SK]));
+	/* and the scope's values: the new row is one of the source's targets */
+	for (int i = 0; i < assoc->def->nscope; i++)
+	{
+		appendStringInfoString(&fk, ", ");
+		escape_json(&fk, assoc->def->scopename[i]);
+		appendStringInfoString(&fk, ": ");
+		if (assoc->def->scopevalue[i] == NULL)
+			appendStringInfoString(&fk, "null");
+		else
+			escape_json(&fk, assoc->def->scopevalue[i]);
+	}
 	appendStringInfoChar(&fk, '}');
 	return DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
 											  JsonbPGetDatum(values),

@@ -144,7 +144,8 @@ find_view(const AssocDef *def, Oid nsp)
 	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	Oid			relid;
 
-	if (!OidIsValid(reader))
+	/* has_many and the like have no link rows view: a view of the name is not theirs */
+	if (!OidIsValid(reader) || ma_direct(def))
 		return InvalidOid;
 	relid = ma_reader_part(reader, RelationRelationId, name);
 	if (OidIsValid(relid))
@@ -371,7 +372,7 @@ ma_refresh_link_view(const AssocDef *def)
 	bool		same_names;
 	Oid			owner;
 
-	if (!OidIsValid(nsp) || ma_helper_count(def->name) == 0)
+	if (!OidIsValid(nsp) || ma_helper_count(def->name) == 0 || ma_direct(def))
 		return;
 	view = find_view(def, nsp);
 	if (!OidIsValid(view) && !ma_has_link_functions(def))

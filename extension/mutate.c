@@ -90,6 +90,7 @@ may_see_all(Oid relid)
 static uint64 add_links(LinkCall *call);
 static int	delete_result(const LinkCall *call);
 static int	insert_result(const LinkCall *call);
+static void check_direct_links_made(LinkCall *call);
 static void refuse_on_single(const LinkCall *call, const char *operation);
 static int	single_distinct(const LinkCall *call);
 static Datum single_target(const LinkCall *call);
@@ -298,7 +299,13 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 
 	lock_hash(def->through, key_hash(assoc->keytype[MA_SK], assoc->sk_collation,
 									 call->values[0], def->keyattnum[MA_FK]));
-	if (!with_targets || okattnum > def->keyattnum[MA_FK])
+	/*
+	 * Targets' locks: where the other key comes first (the lower-numbered
+	 * column serializes both directions), and always where a target row is
+	 * what is written (has_many and the like: two set() calls trading
+	 * targets would otherwise update rows in opposite orders).
+	 */
+	if (!with_targets || (okattnum > def->keyattnum[MA_FK] && !ma_direct(def)))
 		return;
 
 	get_typlenbyvalalign(tktype, &typlen, &typbyval, &typalign);
@@ -620,7 +627,39 @@ add_links(LinkCall *call)
 	}
 	call->values[2] = attrs;
 	call->nulls[2] = attrsnull;
+	if (ma_direct(call->assoc->def) && added < (uint64) call->ntargets)
+		check_direct_links_made(call);
 	return revived + added;
+}
+
+/*
+ * check_direct_links_made
+ *		has_many and the like link by updating rows, which row-level
+ *		security or a trigger may skip without an error: when fewer rows
+ *		were written than targets given, every target must now be linked,
+ *		or the call fails (42501), as an INSERT refused by a policy does.
+ */
+static void
+check_direct_links_made(LinkCall *call)
+{
+	bool		isnull;
+	bool		all;
+
+	/* not read-only: the statement must see this call's updates */
+	if (SPI_execute_plan(ma_get_plan(call->assoc, AQ_HAS_ALL, NIL), call->values,
+						 call->nulls, false, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "statement of association \"%s\" failed",
+			 NameStr(call->assoc->name));
+	all = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 1, &isnull));
+	if (!all || isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("a target of association \"%s\" could not be linked",
+						NameStr(call->assoc->name)),
+				 errdetail("Row-level security or a trigger of %s skipped the update of its row.",
+						   ma_relation_name(call->assoc->def->through))));
 }
 
 /*

@@ -540,15 +540,12 @@ append_has_many_link(StringInfo buf, const Association *assoc,
 	}
 	appendStringInfoString(buf, " WHERE ");
 	append_target_match(buf, assoc, "r", n, "$2", !one);
+	/* already the source's, in the scope: nothing to write */
 	appendStringInfoString(buf, " AND (");
 	append_equality(buf, psprintf("r.%s", n->key[MA_FK]), assoc->keytype[MA_FK],
 					assoc->fk_eq_opr, "$1", assoc->keytype[MA_SK], false);
+	append_scope(buf, assoc, "r");
 	appendStringInfoString(buf, ") IS NOT TRUE");
-	if (def->ntscope > 0)
-	{
-		appendStringInfoString(buf, " AND true");
-		append_target_scope(buf, assoc, "r");
-	}
 }
 
 /*

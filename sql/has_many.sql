@@ -37,6 +37,12 @@ SELECT medium_assoc.count('hm_authored', 1), hm_authored_count(2), hm_videos_cou
 SELECT medium_assoc.add('hm_authored', 1, ARRAY[4, 3, 1]);
 SELECT hm_videos_add(2, ARRAY[2]);
 SELECT id, author_id, kind FROM hm_articles ORDER BY id;
+-- a target that is the source's but outside the scope is brought into it
+UPDATE hm_articles SET author_id = 2, kind = 'post' WHERE id = 2;
+SELECT hm_videos_add(2, ARRAY[2]);
+SELECT hm_videos_has(2, ARRAY[2]);
+SELECT (hm_videos_create(2, '{"title": "v2", "kind": "post"}')).kind;
+DELETE FROM hm_articles WHERE title = 'v2';
 -- remove: the foreign key becomes NULL; a target of another source is left
 SELECT medium_assoc.remove('hm_authored', 1, ARRAY[4, 5]);
 SELECT id, author_id FROM hm_articles ORDER BY id;
@@ -89,6 +95,17 @@ GRANT UPDATE (writer_id) ON hm_texts TO regress_hm_user;
 SET ROLE regress_hm_user;
 SELECT medium_assoc.add('hm_authored', 1, 2);
 RESET ROLE;
+
+-- row-level security that skips the update makes add() fail, not return 0
+ALTER TABLE hm_texts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY hm_read ON hm_texts FOR SELECT USING (true);
+CREATE POLICY hm_none ON hm_texts FOR UPDATE USING (false);
+SET ROLE regress_hm_user;
+SELECT medium_assoc.add('hm_authored', 3, 2);
+SELECT * FROM medium_assoc.set('hm_authored', 3, ARRAY[2]);
+RESET ROLE;
+ALTER TABLE hm_texts DISABLE ROW LEVEL SECURITY;
+SELECT id, writer_id FROM hm_texts WHERE id = 2;
 
 -- discover() registers has_many associations too
 CREATE SCHEMA hm_disc;
