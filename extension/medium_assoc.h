@@ -294,6 +294,7 @@ extern char *ma_batch_name(const char *name);
 extern void ma_refresh_comments(const AssocDef *def);
 extern int	ma_helper_count(const char *alias);
 extern char *ma_helper_name(const char *alias, int i);
+extern bool ma_helper_applies(const AssocDef *def, int i);
 extern const char *ma_helper_symbol(int i);
 extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 

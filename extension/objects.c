@@ -138,6 +138,19 @@ ma_helper_count(const char *alias)
 		(int) lengthof(helper_specs) : 0;
 }
 
+/*
+ * ma_helper_applies
+ *		Has an association of this kind typed helper i?  has_one and
+ *		belongs_to have no add and remove (set changes their one target).
+ */
+bool
+ma_helper_applies(const AssocDef *def, int i)
+{
+	return !ma_single(def) ||
+		(strcmp(helper_specs[i].suffix, MA_ADD_SUFFIX) != 0 &&
+		 strcmp(helper_specs[i].suffix, MA_REMOVE_SUFFIX) != 0);
+}
+
 char *
 ma_helper_name(const char *alias, int i)
 {
@@ -292,7 +305,8 @@ ma_ensure_objects(const AssocDef *def)
 		check_signature(batch, get_array_type(sktype), RECORDOID);
 	record_dependencies(def, reader, batch);
 	for (int i = 0; i < ma_helper_count(def->name); i++)
-		depend_on_reader(ensure_helper(def, i, nsp, owner, sktype,
+		if (ma_helper_applies(def, i))
+			depend_on_reader(ensure_helper(def, i, nsp, owner, sktype,
 									   get_atttype(def->target,
 												   def->keyattnum[MA_TK])),
 						 reader);

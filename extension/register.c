@@ -162,6 +162,9 @@ check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 		Oid			argtypes[4];
 		int			nargs = ma_helper_argtypes(i, sktype, tktype, argtypes);
 
+		if (!ma_helper_applies(def, i))
+			continue;
+
 		if (OidIsValid(ma_find_function(name, ma_helper_symbol(i))))
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),

@@ -53,6 +53,7 @@ SELECT u.name FROM kd_articles a JOIN kd_users u ON u.id = a.author_id WHERE a.i
 SELECT medium_assoc.add('kd_author', 1, 2);
 SELECT * FROM kd_profile_set(1, ARRAY[1, 2]);
 \set VERBOSITY sqlstate
+-- (no typed add and remove helpers either)
 SELECT kd_profile_remove(1, ARRAY[1]);
 SELECT kd_profile_add(1, ARRAY[1]);
 SELECT * FROM kd_owner_set(1, '{}');
