@@ -21,7 +21,8 @@ OBJS = \
 	extension/statement.o \
 	extension/links.o \
 	extension/linkview.o \
-	extension/create.o
+	extension/create.o \
+	extension/chain.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

@@ -379,6 +379,15 @@ medium_assoc_on_sql_drop(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not update the association registry");
 	forgotten = SPI_processed;
+	/* chains whose reader went (a cascade from a step) are forgotten too */
+	if (OidIsValid(ma_chains_relid()) &&
+		SPI_execute("DELETE FROM medium_assoc.registry_chains c WHERE NOT EXISTS"
+					" (SELECT 1 FROM pg_catalog.pg_proc p"
+					"  WHERE p.proname OPERATOR(pg_catalog.=) c.name"
+					"  AND p.prolang OPERATOR(pg_catalog.=) 14::pg_catalog.oid"
+					"  AND p.prosrc OPERATOR(pg_catalog.~~) '-- medium_assoc chain%')",
+					false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not update the chains");
 	SPI_finish();
 	ma_restore_user(&saved);
 	if (forgotten > 0)
@@ -651,6 +660,8 @@ refresh_association_names(Datum relids)
 			ma_refresh_links(def);
 		}
 	}
+	if (names != NIL)
+		ma_refresh_chains();
 }
 
 /*

@@ -422,3 +422,37 @@ CREATE FUNCTION medium_assoc.belongs_to(
 RETURNS pg_catalog.regprocedure
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'medium_assoc_belongs_to';
+
+-- Chains: an association defined as a path of registered ones.  Their
+-- definitions, dumped as configuration (after the registry, by name, so
+-- that a restored chain finds its steps); a restored row records its
+-- functions' dependencies on the steps again.
+CREATE TABLE medium_assoc.registry_chains (
+    name  pg_catalog.name NOT NULL PRIMARY KEY,
+    steps pg_catalog.name[] NOT NULL
+);
+SELECT pg_catalog.pg_extension_config_dump('medium_assoc.registry_chains', '');
+REVOKE ALL ON medium_assoc.registry_chains FROM PUBLIC;
+
+CREATE FUNCTION medium_assoc._chain_insert()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'medium_assoc_chain_insert';
+
+CREATE TRIGGER chain_insert
+    BEFORE INSERT ON medium_assoc.registry_chains
+    FOR EACH ROW EXECUTE FUNCTION medium_assoc._chain_insert();
+
+CREATE FUNCTION medium_assoc.chain(alias pg_catalog.name, steps pg_catalog.name[])
+RETURNS pg_catalog.regprocedure
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_chain';
+
+CREATE FUNCTION medium_assoc.drop_chain(alias pg_catalog.name)
+RETURNS pg_catalog.void
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_drop_chain';
+
+CREATE VIEW medium_assoc.chains AS
+SELECT c.name, c.steps FROM medium_assoc.registry_chains c;
+GRANT SELECT ON medium_assoc.chains TO PUBLIC;

@@ -217,12 +217,15 @@ typedef struct RegistryUser
 	object_aclcheck(NamespaceRelationId, (nsp), (roleid), (mode))
 #define ma_function_aclcheck(funcid, roleid, mode) \
 	object_aclcheck(ProcedureRelationId, (funcid), (roleid), (mode))
+#define ma_function_ownercheck(funcid, roleid) \
+	object_ownercheck(ProcedureRelationId, (funcid), (roleid))
 #else
 #define ma_table_ownercheck(relid, roleid) pg_class_ownercheck((relid), (roleid))
 #define ma_schema_aclcheck(nsp, roleid, mode) \
 	pg_namespace_aclcheck((nsp), (roleid), (mode))
 #define ma_function_aclcheck(funcid, roleid, mode) \
 	pg_proc_aclcheck((funcid), (roleid), (mode))
+#define ma_function_ownercheck(funcid, roleid) pg_proc_ownercheck((funcid), (roleid))
 #endif
 
 /* access.c */
@@ -298,7 +301,11 @@ extern bool ma_helper_applies(const AssocDef *def, int i);
 extern const char *ma_helper_symbol(int i);
 extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 
-/* registry.c: the kinds' names */
+/* chain.c */
+extern void ma_refresh_chains(void);
+
+/* registry.c: the kinds' names, the chains' table */
+extern Oid	ma_chains_relid(void);
 extern const char *ma_kind_name(const AssocDef *def);
 extern AssocKind ma_kind_from_name(const char *name);
 
@@ -331,6 +338,8 @@ extern char *ma_build_query(const Association *assoc, AssocQuery query,
 							List *attrs);
 extern char *ma_build_links_query(const Association *assoc,
 								  const char *select_list, bool for_source);
+extern char *ma_build_chain_query(Association **steps, int nsteps,
+								  const char *select_list);
 extern char *ma_relation_name(Oid relid);
 extern bool ma_attrs_update_links(const Association *assoc, List *attrs);
 

@@ -221,6 +221,18 @@ ma_registry_relid(void)
 }
 
 /*
+ * ma_chains_relid
+ *		The table of chains (1.1), or InvalidOid before the update.
+ */
+Oid
+ma_chains_relid(void)
+{
+	Oid			nsp = get_namespace_oid(MA_SCHEMA, true);
+
+	return OidIsValid(nsp) ? get_relname_relid("registry_chains", nsp) : InvalidOid;
+}
+
+/*
  * ma_registry_changed
  *		Tell every backend (this one included, at commit) to flush its cache.
  */

@@ -581,6 +581,72 @@ append_direct_unlink_start(StringInfo buf, const Association *assoc,
 }
 
 /*
+ * ma_build_chain_query
+ *		The body of a chain's reader: the targets of the last step that a
+ *		path of links from the source $1 reaches, each once (a semi-join),
+ *		through every step's links (its scope, paranoid links) and the rows
+ *		in between (each step's target, in its target scope, as its reader
+ *		reads them).  Scope values as literals (scope_as_literals).
+ */
+char *
+ma_build_chain_query(Association **steps, int nsteps, const char *select_list)
+{
+	StringInfoData buf;
+	QueryNames	last;
+	char	   *r;
+	char	   *m;
+
+	initStringInfo(&buf);
+	query_names(steps[nsteps - 1], &last);
+	appendStringInfo(&buf, "SELECT %s FROM %s AS t WHERE t.%s IN (SELECT ",
+					 select_list, last.target, last.key[MA_TK]);
+	appendStringInfo(&buf, "r%d.%s FROM ", nsteps, last.key[MA_OK]);
+	for (int i = 0; i < nsteps; i++)
+	{
+		const Association *a = steps[i];
+		QueryNames	n;
+
+		query_names(a, &n);
+		r = psprintf("r%d", i + 1);
+		if (i == 0)
+			appendStringInfo(&buf, "%s AS %s", n.through, r);
+		else
+		{
+			/* this step's links start at the previous step's target row */
+			appendStringInfo(&buf, " JOIN %s AS %s ON ", n.through, r);
+			append_equality(&buf, psprintf("%s.%s", r, n.key[MA_FK]),
+							a->keytype[MA_FK], a->fk_eq_opr,
+							psprintf("m%d.%s", i, n.key[MA_SK]),
+							a->keytype[MA_SK], false);
+			append_link_conditions(&buf, a, r);
+		}
+		if (i == nsteps - 1)
+			break;
+		/* the step's target row, as the reader sees it */
+		m = psprintf("m%d", i + 1);
+		appendStringInfo(&buf, " JOIN %s AS %s ON ", n.target, m);
+		append_equality(&buf, psprintf("%s.%s", m, n.key[MA_TK]),
+						a->keytype[MA_TK], a->tk_eq_opr,
+						psprintf("%s.%s", r, n.key[MA_OK]),
+						a->keytype[MA_OK], false);
+		append_target_scope(&buf, a, m);
+	}
+	appendStringInfoString(&buf, " WHERE ");
+	{
+		QueryNames	first;
+
+		query_names(steps[0], &first);
+		append_equality(&buf, psprintf("r1.%s", first.key[MA_FK]),
+						steps[0]->keytype[MA_FK], steps[0]->fk_eq_opr, "$1",
+						steps[0]->keytype[MA_SK], false);
+		append_link_conditions(&buf, steps[0], "r1");
+	}
+	appendStringInfoChar(&buf, ')');
+	append_target_scope(&buf, steps[nsteps - 1], "t");
+	return buf.data;
+}
+
+/*
  * ma_build_links_query
  *		SELECT select_list FROM the links and their targets (r and t), of
  *		the source $1 (for_source) or of every source: the bodies of the

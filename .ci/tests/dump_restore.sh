@@ -203,6 +203,8 @@ ALTER TABLE public.articles ADD COLUMN "authorId" integer REFERENCES "Blog"."Use
 SELECT medium_assoc.has_many('"Blog"."Users"', 'public.articles', 'authored');
 -- belongs_to: an article's author, the same foreign key from the other side
 SELECT medium_assoc.belongs_to('public.articles', '"Blog"."Users"', 'author');
+-- a chain: the authors of the articles a user saved
+SELECT medium_assoc.chain('savedAuthors', ARRAY['readingList', 'author']);
 
 -- data
 INSERT INTO "Blog"."Users" VALUES (1, 'ada'), (2, 'grace'), (3, 'linus'), (4, 'nobody');
@@ -331,6 +333,9 @@ SELECT * FROM public."taggedPosts_links"(1) ORDER BY id;
 SELECT * FROM "Blog".badges_links(1) ORDER BY id;
 SELECT id, title, "authorId" FROM "Blog".authored(1) ORDER BY id;
 SELECT a.id, (SELECT name FROM public.author(a.id)) FROM public.articles a ORDER BY a.id;
+SELECT * FROM medium_assoc.chains;
+SELECT "userId", name FROM "Blog"."savedAuthors"(1) ORDER BY 1;
+SELECT "Blog"."savedAuthors_count"(1);
 SELECT medium_assoc.count('authored', 2);
 SELECT * FROM "Blog"."readingList_links" ORDER BY "link_userId", id;
 SELECT * FROM "Blog".starred_links ORDER BY "link_userId", id;
@@ -477,6 +482,8 @@ SELECT pg_temp.expect_reader_dependency($$ALTER TABLE public.taggings DROP COLUM
 SELECT pg_temp.expect_reader_dependency($$ALTER TABLE public."collectionItems" DROP COLUMN "articleRef"$$);
 SELECT pg_temp.expect_reader_dependency($$ALTER TABLE public.collections DROP COLUMN "collectionId"$$);
 SELECT pg_temp.expect_reader_dependency($$ALTER TABLE public.user_badges DROP COLUMN badge_code$$);
+-- the chain's dependencies were recorded again: its steps cannot be dropped
+SELECT pg_temp.expect($$SELECT medium_assoc.drop_association('author')$$, '2BP01');
 SELECT pg_temp.expect_reader_dependency($$ALTER TABLE public.badges DROP COLUMN code$$);
 -- badges_code_key makes the target key unique and nothing but the association needs it
 SELECT pg_temp.expect($$ALTER TABLE public.badges DROP CONSTRAINT badges_code_key$$, '2BP01');
