@@ -85,6 +85,7 @@ static void add_columns(LinkColumns *cols, Oid relid, const char *alias,
 						bool prefixed);
 static LinkColumns *link_columns(const AssocDef *def, LinkFunction lf);
 static char *json_select_list(const AssocDef *def);
+static char *json_select_list_with_links(const AssocDef *def);
 static char *links_body(const AssocDef *def, LinkFunction lf,
 						const LinkColumns *cols);
 static Oid	find_links(const AssocDef *def, LinkFunction lf, char **prosrc);
@@ -217,7 +218,9 @@ link_columns(const AssocDef *def, LinkFunction lf)
 		return cols;
 	}
 	add_columns(cols, def->target, "t", false);
-	add_columns(cols, def->through, "r", true);
+	/* has_many and the like: the targets are the links */
+	if (!ma_direct(def))
+		add_columns(cols, def->through, "r", true);
 	return cols;
 }
 
@@ -231,6 +234,15 @@ link_columns(const AssocDef *def, LinkFunction lf)
  */
 static char *
 json_select_list(const AssocDef *def)
+{
+	if (ma_direct(def))
+		return pstrdup("COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t.*)),"
+					   " '[]'::pg_catalog.jsonb)");
+	return json_select_list_with_links(def);
+}
+
+static char *
+json_select_list_with_links(const AssocDef *def)
 {
 	Relation	rel = table_open(def->through, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -558,8 +570,7 @@ ensure_one(const AssocDef *def, LinkFunction lf, Oid reader, Oid owner)
 void
 ma_ensure_links(const AssocDef *def, Oid reader, Oid owner)
 {
-	/* a has_many's (and the like's) links are rows of its tables: none of their own */
-	if (ma_helper_count(def->name) == 0 || ma_direct(def))
+	if (ma_helper_count(def->name) == 0)
 		return;
 	for (int lf = 0; lf < LF_COUNT; lf++)
 		ensure_one(def, (LinkFunction) lf, reader, owner);

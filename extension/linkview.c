@@ -241,7 +241,12 @@ void
 ma_ensure_link_view(const AssocDef *def, Oid reader, Oid owner)
 {
 	Oid			nsp = get_func_namespace(reader);
-	Oid			view = find_view(def, nsp);
+	Oid			view;
+
+	/* has_many and the like: the targets are the links, no view */
+	if (ma_direct(def))
+		return;
+	view = find_view(def, nsp);
 
 	if (!OidIsValid(view))
 	{

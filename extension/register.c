@@ -180,7 +180,7 @@ check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 							quote_identifier(name)),
 					 errhint("Choose another alias.")));
 	}
-	if (ma_helper_count(def->name) > 0 && !ma_direct(def))
+	if (ma_helper_count(def->name) > 0)
 		check_link_names_free(def, nsp, sktype);
 }
 
@@ -197,7 +197,7 @@ check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 	char	   *json = psprintf("%s_json", def->name);
 	Oid			jsonargs[2] = {sktype, TEXTARRAYOID};
 
-	if (OidIsValid(get_relname_relid(links, nsp)))
+	if (!ma_direct(def) && OidIsValid(get_relname_relid(links, nsp)))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_TABLE),
 				 errmsg("relation %s.%s already exists",
@@ -206,7 +206,8 @@ check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype)
 				 errdetail("Association \"%s\" needs the name for its link rows view.",
 						   def->name),
 				 errhint("Rename or drop that relation, or choose another alias.")));
-	if (OidIsValid(GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+	if (!ma_direct(def) &&
+		OidIsValid(GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 								   CStringGetDatum(links), ObjectIdGetDatum(nsp))))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),

@@ -663,6 +663,17 @@ ma_build_links_query(const Association *assoc, const char *select_list,
 	query_names(assoc, &n);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "SELECT %s FROM ", select_list);
+	if (ma_has_many(assoc->def))
+	{
+		/* the targets themselves, by their foreign key */
+		appendStringInfo(&buf, "%s AS t WHERE ", n.target);
+		if (for_source)
+			append_source_match(&buf, assoc, "t", &n, false);
+		else
+			appendStringInfoString(&buf, "true");
+		append_link_conditions(&buf, assoc, "t");
+		return buf.data;
+	}
 	append_links_from(&buf, assoc, &n);
 	appendStringInfoString(&buf, " WHERE ");
 	if (for_source)

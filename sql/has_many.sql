@@ -32,6 +32,16 @@ SELECT medium_assoc.count('hm_authored', 1), hm_authored_count(2), hm_videos_cou
        medium_assoc.has('hm_authored', 1, ARRAY[1, 2]), hm_authored_has(1, ARRAY[3]),
        medium_assoc.has('hm_videos', 1, 1);
 
+-- link rows and documents: the targets themselves (no columns of a link),
+-- in an inlinable function; no view
+SELECT pg_get_function_result('hm_authored_links(int)'::regprocedure);
+SELECT id, title FROM hm_authored_links(1) ORDER BY id;
+SELECT title FROM hm_videos_links(1);
+SELECT jsonb_array_length(hm_authored) FROM hm_authored_json(1);
+SELECT to_regclass('hm_authored_links');
+SELECT u.handle, count(l.id) FROM hm_users u LEFT JOIN LATERAL hm_authored_links(u.id) l ON true
+ GROUP BY u.handle ORDER BY u.handle;
+
 -- add: an orphan and another source's target move here; one already here is
 -- not counted; the scope's values are written
 SELECT medium_assoc.add('hm_authored', 1, ARRAY[4, 3, 1]);

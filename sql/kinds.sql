@@ -31,6 +31,8 @@ SELECT id, author_id FROM kd_articles ORDER BY id;
 SELECT medium_assoc.count('kd_author', 1), medium_assoc.has('kd_author', 1, 1),
        kd_author_has(1, ARRAY[2]);
 SELECT source, (target).name FROM kd_author_batch(ARRAY[1, 2]) ORDER BY 1;
+SELECT name FROM kd_author_links(1);
+SELECT kd_author FROM kd_author_json(1);
 
 -- has_one: set moves the one target; create replaces it
 SELECT bio FROM kd_profile(1);
