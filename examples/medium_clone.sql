@@ -131,5 +131,10 @@ SELECT medium_assoc.belongs_to('medium_articles', 'medium_users', 'author');
 SELECT a.title, u.username AS author
   FROM medium_articles a CROSS JOIN LATERAL author(a.id) u ORDER BY a.id;
 
+-- has_many :saved_authors, through: :reading_list (the article's author)
+SELECT medium_assoc.chain('saved_authors', ARRAY['reading_list', 'author']);
+\echo 'whose articles ada saved:'
+SELECT username FROM saved_authors(1) ORDER BY username;
+
 SELECT name, source, target, through, foreign_key, other_key, reader, index_advice
   FROM medium_assoc.associations ORDER BY name;

@@ -186,6 +186,26 @@ SELECT (SELECT count(*) FROM "hostile ""S""; $$ü"."x""); DROP TABLE hostile.vic
 SELECT pg_get_function_result('"hostile ""S""; $$ü"."select_links"(text)'::regprocedure);
 SELECT e FROM "hostile ""S""; $$ü"."a\b$$;'_json"(3) j, jsonb_array_elements(j."a\b$$;'") e
  ORDER BY e::text COLLATE "C";
+-- has_many, belongs_to and a chain over hostile names
+CREATE TABLE "hostile ""S""; $$ü"."posts; DROP" (
+    "id $$" integer PRIMARY KEY,
+    "by ""whom"" " integer REFERENCES "hostile ""S""; $$ü"."src ""q""; DROP TABLE hostile.victims; --"
+);
+INSERT INTO "hostile ""S""; $$ü"."posts; DROP" VALUES (1, NULL), (2, NULL);
+SELECT medium_assoc.has_many('"hostile ""S""; $$ü"."src ""q""; DROP TABLE hostile.victims; --"',
+    '"hostile ""S""; $$ü"."posts; DROP"', 'written$$;''x');
+SELECT medium_assoc.belongs_to('"hostile ""S""; $$ü"."posts; DROP"',
+    '"hostile ""S""; $$ü"."src ""q""; DROP TABLE hostile.victims; --"', 'by"q');
+SELECT medium_assoc.add('written$$;''x', 2, ARRAY[1, 2]);
+SELECT medium_assoc.count('written$$;''x', 2);
+SELECT * FROM medium_assoc.set('by"q', 1, ARRAY[3]);
+SELECT "id ""x"" $$ \", name FROM "hostile ""S""; $$ü"."by""q"(1);
+SELECT medium_assoc.chain('ch"ain $$;', ARRAY['written$$;''x', 'by"q']);
+SELECT "id ""x"" $$ \" FROM "hostile ""S""; $$ü"."ch""ain $$;"(2);
+SELECT medium_assoc.drop_chain('ch"ain $$;');
+SELECT medium_assoc.drop_association('by"q'), medium_assoc.drop_association('written$$;''x');
+DROP TABLE "hostile ""S""; $$ü"."posts; DROP";
+
 -- create(): a target row whose key and column names are hostile, through
 -- the generic and the typed form, linked with a hostile scope
 SELECT medium_assoc.create('ü数据🙂 "q" ;$$', 2,

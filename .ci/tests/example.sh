@@ -26,7 +26,8 @@ run medium_clone \
     "SELECT sum(link_claps) FROM clapped_links WHERE id = 1" "11" \
     "SELECT string_agg(title, ',' ORDER BY title) FROM reading_list(2)" "Drafts are articles too,Joins, explained with cats" \
     "SELECT authored_count(2)" "3" \
-    "SELECT username FROM author(4)" "linus"
+    "SELECT username FROM author(4)" "linus" \
+    "SELECT string_agg(username, ',' ORDER BY username) FROM saved_authors(1)" "grace,linus"
 run github \
     "SELECT string_agg(login, ',' ORDER BY login) FROM users(1)" "monalisa,octocat" \
     "SELECT string_agg(name || ':' || link_role, ',' ORDER BY name) FROM repos_links(2)" "docs:member,hubot-scripts:admin"
