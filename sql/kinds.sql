@@ -74,6 +74,21 @@ SELECT medium_assoc.has_one('kd_users', 'kd_loose', 'kd_bad');
 SELECT medium_assoc.belongs_to('kd_articles', 'kd_users', 'kd_bad', target_key => 'name');
 SELECT count(*) FROM medium_assoc.associations WHERE name = 'kd_bad';
 
+-- a hostile search_path changes nothing: every name and operator the
+-- statements use is qualified
+CREATE SCHEMA kd_evil;
+CREATE FUNCTION kd_evil.always(int, int) RETURNS bool LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR kd_evil.= (LEFTARG = int, RIGHTARG = int, FUNCTION = kd_evil.always);
+CREATE TABLE kd_evil.kd_users (id int);
+SET search_path = kd_evil, public;
+SELECT name FROM kd_author(1);
+SELECT * FROM kd_author_set(2, ARRAY[2]);
+SELECT * FROM kd_profile_set(2, ARRAY[2]);
+SELECT bio FROM kd_profile(2);
+SELECT medium_assoc.count('kd_author', 2), medium_assoc.has('kd_profile', 2, 1);
+RESET search_path;
+DROP SCHEMA kd_evil CASCADE;
+
 -- DDL: the foreign key renamed is followed
 ALTER TABLE kd_articles RENAME COLUMN author_id TO writer_id;
 SELECT other_key FROM medium_assoc.associations WHERE name = 'kd_author';
