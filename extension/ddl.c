@@ -280,6 +280,9 @@ medium_assoc_repair(PG_FUNCTION_ARGS)
 		repaired += ensure_objects_or_warn((AssocDef *) lfirst(lc)) ? 1 : 0;
 	ma_restore_user(&saved);
 	ma_registry_changed();
+	/* chains: their dependencies on their steps, which pg_upgrade drops */
+	CommandCounterIncrement();
+	ma_refresh_chains();
 	PG_RETURN_INT32(repaired);
 }
 

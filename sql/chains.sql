@@ -53,6 +53,13 @@ SELECT pg_temp.function_scans('SELECT u.name, a.id FROM ch_users u CROSS JOIN LA
 
 -- a step cannot be dropped under a chain; the chain first
 SELECT medium_assoc.drop_association('ch_author');
+-- repair() records the chains' dependencies again (pg_upgrade drops them)
+BEGIN;
+DELETE FROM pg_depend WHERE classid = 'pg_proc'::regclass AND refclassid = 'pg_proc'::regclass
+   AND objid IN (SELECT oid FROM pg_proc WHERE proname LIKE 'ch\_saved\_authors%');
+SELECT medium_assoc.repair() > 0 AS repaired;
+SELECT medium_assoc.drop_association('ch_author');
+ROLLBACK;
 -- DDL: the bodies follow renames
 ALTER TABLE ch_articles RENAME COLUMN author_id TO writer_id;
 ALTER TABLE ch_saves RENAME TO ch_bookmarks;
