@@ -159,7 +159,7 @@ ALTER TABLE ddl_articles2 SET SCHEMA ddl_elsewhere;
 SELECT p.oid::regprocedure, p.pronamespace::regnamespace
   FROM pg_proc p
  WHERE p.proname IN ('ddl_saved', 'ddl_saved_batch', 'ddl_savers', 'ddl_savers_batch')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 -- the stored links carry the scope's values
 SELECT * FROM ddl_elsewhere.ddl_links2 ORDER BY "User Id", aid, category, a_shelf;
 

@@ -470,7 +470,7 @@ SELECT medium_assoc.belongs_to_many('err_locked.members', 'err_articles',
                                     'err_locked.member_articles', 'err_members');
 RESET ROLE;
 SELECT p.oid::regprocedure, pg_get_userbyid(p.proowner)
-  FROM pg_proc p WHERE proname LIKE 'err\_members%' ORDER BY 1::text;
+  FROM pg_proc p WHERE proname LIKE 'err\_members%' ORDER BY p.oid::regprocedure::text;
 -- registering and dropping on a table one does not own
 SET ROLE regress_errors_other;
 SELECT medium_assoc.belongs_to_many('err_users', 'err_articles', 'err_reading', 'err_stolen');

@@ -212,7 +212,7 @@ SELECT medium_assoc.belongs_to_many('keys_big_users', 'keys_big_items',
 SELECT medium_assoc.belongs_to_many('keys_big_items', 'keys_big_users',
     'keys_big_links', 'keys_big_users_of');
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid)
-  FROM pg_proc p WHERE proname LIKE 'keys_big_%' ORDER BY 1::text;
+  FROM pg_proc p WHERE proname LIKE 'keys_big_%' ORDER BY p.oid::regprocedure::text;
 SELECT medium_assoc.add('keys_big_items_of', 1, ARRAY[1, 2, 3]);
 SELECT medium_assoc.add('keys_big_items_of', 2::bigint, '{3}');
 SELECT * FROM keys_big_items_of(1) ORDER BY id;

@@ -13,7 +13,7 @@ INSERT INTO th_articles SELECT g, 'a' || g FROM generate_series(1, 6) g;
 SELECT medium_assoc.belongs_to_many('th_users', 'th_articles', 'th_saves', 'th_saved');
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid), p.provolatile, p.proisstrict,
        p.prosecdef, pg_get_function_arguments(p.oid) AS arguments
-  FROM pg_proc p WHERE p.proname LIKE 'th\_saved\_%' ORDER BY 1::text;
+  FROM pg_proc p WHERE p.proname LIKE 'th\_saved\_%' ORDER BY p.oid::regprocedure::text;
 
 -- untyped parameters get the key types, as a driver sees them
 PREPARE th_add AS SELECT th_saved_add($1, $2);
