@@ -755,10 +755,14 @@ ma_link_new_target(Association *assoc, Oid helper, Datum source,
 		call.nulls[2] = ' ';
 	}
 
-	/* has_one and belongs_to: the new target replaces the one there was */
+	/*
+	 * has_one and belongs_to: the new target replaces the one there was
+	 * (a has_one's was unlinked before the insert; a belongs_to's foreign
+	 * key is overwritten by the link itself).
+	 */
 	lock_links(&call, true, ma_single(assoc->def));
 	by_foreign_keys = check_links_before(&call);
-	if (ma_single(assoc->def))
+	if (assoc->def->kind == AK_HAS_ONE)
 		(void) run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 	added = add_links(&call);
 	check_links_after(&call, by_foreign_keys, added);
@@ -816,7 +820,17 @@ set_impl(FunctionCallInfo fcinfo, const char *suffix)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, true);
 	by_foreign_keys = check_links_before(&call);
-	removed = run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
+	/*
+	 * A belongs_to's new target replaces the old one in one update (its
+	 * foreign key may be NOT NULL): the old one is only counted.
+	 */
+	if (ma_belongs_to(call.assoc->def) && call.ntargets > 0)
+	{
+		(void) run_write(&call, AQ_OTHERS, NIL, SPI_OK_SELECT);
+		removed = SPI_processed;
+	}
+	else
+		removed = run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 	if (call.ntargets > 0)
 		added = add_links(&call);
 	check_links_after(&call, by_foreign_keys, added);

@@ -598,9 +598,9 @@ ma_build_chain_query(Association **steps, int nsteps, const char *select_list)
 
 	initStringInfo(&buf);
 	query_names(steps[nsteps - 1], &last);
-	appendStringInfo(&buf, "SELECT %s FROM %s AS t WHERE t.%s IN (SELECT ",
-					 select_list, last.target, last.key[MA_TK]);
-	appendStringInfo(&buf, "r%d.%s FROM ", nsteps, last.key[MA_OK]);
+	/* a semi-join, with the operators checked at registration */
+	appendStringInfo(&buf, "SELECT %s FROM %s AS t WHERE EXISTS (SELECT 1 FROM ",
+					 select_list, last.target);
 	for (int i = 0; i < nsteps; i++)
 	{
 		const Association *a = steps[i];
@@ -625,10 +625,10 @@ ma_build_chain_query(Association **steps, int nsteps, const char *select_list)
 		/* the step's target row, as the reader sees it */
 		m = psprintf("m%d", i + 1);
 		appendStringInfo(&buf, " JOIN %s AS %s ON ", n.target, m);
-		append_equality(&buf, psprintf("%s.%s", m, n.key[MA_TK]),
-						a->keytype[MA_TK], a->tk_eq_opr,
-						psprintf("%s.%s", r, n.key[MA_OK]),
-						a->keytype[MA_OK], false);
+		append_equality(&buf, psprintf("%s.%s", r, n.key[MA_OK]),
+						a->keytype[MA_OK], a->ok_eq_opr,
+						psprintf("%s.%s", m, n.key[MA_TK]),
+						a->keytype[MA_TK], false);
 		append_target_scope(&buf, a, m);
 	}
 	appendStringInfoString(&buf, " WHERE ");
@@ -641,6 +641,13 @@ ma_build_chain_query(Association **steps, int nsteps, const char *select_list)
 						steps[0]->keytype[MA_SK], false);
 		append_link_conditions(&buf, steps[0], "r1");
 	}
+	/* the last step's links end at t */
+	appendStringInfoString(&buf, " AND ");
+	append_equality(&buf, psprintf("r%d.%s", nsteps, last.key[MA_OK]),
+					steps[nsteps - 1]->keytype[MA_OK],
+					steps[nsteps - 1]->ok_eq_opr,
+					psprintf("t.%s", last.key[MA_TK]),
+					steps[nsteps - 1]->keytype[MA_TK], false);
 	appendStringInfoChar(&buf, ')');
 	append_target_scope(&buf, steps[nsteps - 1], "t");
 	return buf.data;

@@ -51,6 +51,16 @@ BEGIN
 END $$;
 SELECT pg_temp.function_scans('SELECT u.name, a.id FROM ch_users u CROSS JOIN LATERAL ch_saved_authors(u.id) a');
 
+-- a hostile search_path changes nothing (qualified operators)
+CREATE SCHEMA ch_evil;
+CREATE FUNCTION ch_evil.always(int, int) RETURNS bool LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR ch_evil.= (LEFTARG = int, RIGHTARG = int, FUNCTION = ch_evil.always);
+SET search_path = ch_evil, pg_catalog, public;
+SELECT id FROM ch_saved_authors(1) ORDER BY id;
+SELECT ch_saved_authors_count(1);
+RESET search_path;
+DROP SCHEMA ch_evil CASCADE;
+
 -- a step cannot be dropped under a chain; the chain first
 SELECT medium_assoc.drop_association('ch_author');
 -- repair() records the chains' dependencies again (pg_upgrade drops them)

@@ -59,11 +59,14 @@ SELECT * FROM kd_profile_set(1, ARRAY[1, 2]);
 SELECT kd_profile_remove(1, ARRAY[1]);
 SELECT kd_profile_add(1, ARRAY[1]);
 SELECT * FROM kd_owner_set(1, '{}');
+-- (a NOT NULL foreign key still moves to another target, and create works)
+SELECT * FROM kd_owner_set(1, ARRAY[2]);
+SELECT name FROM kd_owner_create(1, '{"name": "eve"}');
 SELECT * FROM kd_author_set(1, ARRAY[99]);
 SELECT * FROM kd_author_set(99, ARRAY[1]);
 SELECT kd_author_create(1, '{"name": "x"}', '{"a": 1}');
 SELECT id, author_id FROM kd_articles ORDER BY id;
-SELECT id, owner_id FROM kd_strict ORDER BY id;
+SELECT s.id, u.name FROM kd_strict s JOIN kd_users u ON u.id = s.owner_id ORDER BY s.id;
 
 -- registration errors: a foreign key that is the source's key, no foreign
 -- key to infer, a target_key the foreign key does not reference
