@@ -58,12 +58,14 @@ static char *association_using_column(Oid relid, AttrNumber attnum);
 static void refuse_key_type_change(AlterTableStmt *stmt);
 static void release_link_views(AlterTableStmt *stmt);
 static void refuse_reader_part_drop(DropStmt *stmt);
+static void ensure_objects(void *arg);
 static bool ensure_objects_or_warn(AssocDef *def);
 static Oid	reader_owning(Oid classid, Oid objid);
 static bool is_reader(Oid funcoid);
 static void drop_associations_without_unique_keys(void);
 static Datum with_inheritors(Datum relids);
 static HeapTuple resolve_row(TriggerData *trigdata);
+static void resolve_row_call(void *arg);
 static HeapTuple set_attnums(HeapTuple tuple, TupleDesc tupdesc,
 							 const char *colname, const AttrNumber *attnums,
 							 int n);
@@ -128,6 +130,21 @@ resolve_row(TriggerData *trigdata)
 	return tuple;
 }
 
+/* resolve_row for ma_try_in_subtransaction */
+typedef struct ResolveCall
+{
+	TriggerData *trigdata;
+	HeapTuple	result;
+} ResolveCall;
+
+static void
+resolve_row_call(void *arg)
+{
+	ResolveCall *call = (ResolveCall *) arg;
+
+	call->result = resolve_row(call->trigdata);
+}
+
 /*
  * resolve_row_or_skip
  *		resolve_row, in a subtransaction; a row that cannot be resolved (a
@@ -138,46 +155,25 @@ resolve_row(TriggerData *trigdata)
 static HeapTuple
 resolve_row_or_skip(TriggerData *trigdata)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	HeapTuple	result = NULL;
+	ResolveCall call = {trigdata, NULL};
+	ErrorData  *edata = ma_try_in_subtransaction(resolve_row_call, &call);
+	TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		result = resolve_row(trigdata);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-		TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		/* a row that does not match its tables; anything else is raised */
-		if (!row_mismatch(edata->sqlerrcode))
-			ReThrowError(edata);
-		ereport(WARNING,
-				(errcode(edata->sqlerrcode),
-				 errmsg("association \"%s\" skipped: %s",
-						SPI_getvalue(trigdata->tg_trigtuple, tupdesc,
-									 SPI_fnumber(tupdesc, "name")),
-						edata->message),
-				 errdetail("The registry row %s was not stored.",
-						   row_text(trigdata->tg_trigtuple, tupdesc)),
-				 errhint("Drop the reader functions left from it, then register the association again with medium_assoc.belongs_to_many().")));
-		result = NULL;
-	}
-	PG_END_TRY();
-	return result;
+	if (edata == NULL)
+		return call.result;
+	/* a row that does not match its tables; anything else is raised */
+	if (!row_mismatch(edata->sqlerrcode))
+		ReThrowError(edata);
+	ereport(WARNING,
+			(errcode(edata->sqlerrcode),
+			 errmsg("association \"%s\" skipped: %s",
+					SPI_getvalue(trigdata->tg_trigtuple, tupdesc,
+								 SPI_fnumber(tupdesc, "name")),
+					edata->message),
+			 errdetail("The registry row %s was not stored.",
+					   row_text(trigdata->tg_trigtuple, tupdesc)),
+			 errhint("Drop the reader functions left from it, then register the association again with medium_assoc.belongs_to_many().")));
+	return NULL;
 }
 
 /*
@@ -293,43 +289,27 @@ medium_assoc_repair(PG_FUNCTION_ARGS)
  *		its link rows view, say) gets a WARNING, and the others are still
  *		repaired.  Returns whether it was.
  */
+static void
+ensure_objects(void *arg)
+{
+	ma_ensure_objects((AssocDef *) arg);
+}
+
 static bool
 ensure_objects_or_warn(AssocDef *def)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile bool done = false;
+	ErrorData  *edata;
 
 	/* what the caller changed first (a scope stored again) is seen */
 	CommandCounterIncrement();
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		ma_ensure_objects(def);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		done = true;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+	edata = ma_try_in_subtransaction(ensure_objects, def);
+	if (edata != NULL)
 		ereport(WARNING,
 				(errcode(edata->sqlerrcode),
 				 errmsg("association \"%s\" not repaired: %s", def->name,
 						edata->message),
 				 edata->hint ? errhint("%s", edata->hint) : 0));
-	}
-	PG_END_TRY();
-	return done;
+	return edata == NULL;
 }
 
 /*

@@ -65,7 +65,6 @@ static void ensure_cast_cache(void);
 static KeyCast *lookup_cast(Oid from, Oid to);
 static Datum convert_value(Datum value, Oid from, Oid to);
 static bool looks_like_array(const char *str);
-static ArrayType *single_key_array(Datum value, Oid keytype);
 
 /*
  * cast_cache_callback
@@ -247,8 +246,9 @@ looks_like_array(const char *str)
 	return *str == '{';
 }
 
-static ArrayType *
-single_key_array(Datum value, Oid keytype)
+/* a one-element array of keytype */
+ArrayType *
+ma_single_key_array(Datum value, Oid keytype)
 {
 	int16		typlen;
 	bool		typbyval;
@@ -290,7 +290,7 @@ ma_keys_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype,
 		: TextDatumGetCString(value);
 
 		if (!looks_like_array(str))
-			return single_key_array(convert_value(CStringGetDatum(str),
+			return ma_single_key_array(convert_value(CStringGetDatum(str),
 												  UNKNOWNOID, keytype),
 									keytype);
 		value = OidInputFunctionCall(F_ARRAY_IN, str, keytype, -1);
@@ -299,7 +299,7 @@ ma_keys_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype,
 
 	elemtype = get_element_type(argtype);
 	if (!OidIsValid(elemtype))
-		return single_key_array(convert_value(value, argtype, keytype), keytype);
+		return ma_single_key_array(convert_value(value, argtype, keytype), keytype);
 	/* the element type must convert even when the array is empty */
 	(void) lookup_cast(elemtype, keytype);
 

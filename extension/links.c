@@ -78,7 +78,8 @@ static const char *const lf_suffix[LF_COUNT] = {"_links", "_json"};
 static const char *const lf_what[LF_COUNT] = {"link rows", "documents"};
 
 static char *links_name(const char *alias, LinkFunction lf);
-static char *links_marker(const char *alias, LinkFunction lf);
+static char *links_marker(LinkFunction lf);
+static Association *literal_association(const AssocDef *def);
 static bool name_taken(const LinkColumns *cols, const char *name);
 static char *free_column_name(const LinkColumns *cols, const char *name);
 static void add_columns(LinkColumns *cols, Oid relid, const char *alias,
@@ -125,7 +126,7 @@ links_name(const char *alias, LinkFunction lf)
  * may hold a line break.
  */
 static char *
-links_marker(const char *alias, LinkFunction lf)
+links_marker(LinkFunction lf)
 {
 	return psprintf("-- medium_assoc %s\n", lf_what[lf]);
 }
@@ -306,11 +307,13 @@ ma_link_columns(const AssocDef *def)
 }
 
 /*
- * ma_link_view_query
- *		The query of the link rows view: the function's, for every source.
+ * literal_association
+ *		The definition described as the statements need it, in the current
+ *		memory context, with the scope's values written as literals: the
+ *		generated bodies are parsed where no parameters can carry them.
  */
-char *
-ma_link_view_query(const AssocDef *def, const LinkColumns *cols)
+static Association *
+literal_association(const AssocDef *def)
 {
 	Association *assoc = palloc0(sizeof(Association));
 
@@ -318,7 +321,18 @@ ma_link_view_query(const AssocDef *def, const LinkColumns *cols)
 	assoc->mcxt = CurrentMemoryContext;
 	ma_describe(assoc);
 	assoc->scope_as_literals = true;
-	return ma_build_links_query(assoc, cols->select_list.data, false);
+	return assoc;
+}
+
+/*
+ * ma_link_view_query
+ *		The query of the link rows view: the function's, for every source.
+ */
+char *
+ma_link_view_query(const AssocDef *def, const LinkColumns *cols)
+{
+	return ma_build_links_query(literal_association(def),
+								cols->select_list.data, false);
 }
 
 /*
@@ -329,14 +343,9 @@ ma_link_view_query(const AssocDef *def, const LinkColumns *cols)
 static char *
 links_body(const AssocDef *def, LinkFunction lf, const LinkColumns *cols)
 {
-	Association *assoc = palloc0(sizeof(Association));
-
-	assoc->def = (AssocDef *) def;
-	assoc->mcxt = CurrentMemoryContext;
-	ma_describe(assoc);
-	assoc->scope_as_literals = true;
-	return psprintf("%s%s", links_marker(def->name, lf),
-					ma_build_links_query(assoc, cols->select_list.data, true));
+	return psprintf("%s%s", links_marker(lf),
+					ma_build_links_query(literal_association(def),
+										 cols->select_list.data, true));
 }
 
 /*
@@ -389,7 +398,7 @@ static Oid
 find_links(const AssocDef *def, LinkFunction lf, char **prosrc)
 {
 	char	   *name = links_name(def->name, lf);
-	char	   *marker = links_marker(def->name, lf);
+	char	   *marker = links_marker(lf);
 	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	Oid			argtypes[2] = {InvalidOid, TEXTARRAYOID};
 	Oid			result;

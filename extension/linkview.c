@@ -74,22 +74,10 @@ static Oid	create_view(const AssocDef *def, Oid nsp, Oid owner);
 static void run_as_superuser(const char *sql);
 static bool same_types(Oid view, const LinkColumns *cols, bool *same_names);
 static void rename_columns(Oid view, const LinkColumns *cols);
+static void drop_view(void *arg);
 static bool drop_view_if_alone(Oid view);
 static Oid	reader_namespace(const AssocDef *def, Oid *reader);
-static Oid	relation_owner(Oid relid);
 
-static Oid
-relation_owner(Oid relid)
-{
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
 
 /* the comment a link rows view is known by */
 static char *
@@ -319,45 +307,24 @@ rename_columns(Oid view, const LinkColumns *cols)
  *		DROP the view unless another object depends on it (then keep it and
  *		return false), in a subtransaction.
  */
+static void
+drop_view(void *arg)
+{
+	ObjectAddress addr;
+
+	ObjectAddressSet(addr, RelationRelationId, *(Oid *) arg);
+	performDeletion(&addr, DROP_RESTRICT, 0);
+	CommandCounterIncrement();
+}
+
 static bool
 drop_view_if_alone(Oid view)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile bool dropped = false;
+	ErrorData  *edata = ma_try_in_subtransaction(drop_view, &view);
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		ObjectAddress addr;
-
-		ObjectAddressSet(addr, RelationRelationId, view);
-		deleteDependencyRecordsForClass(RelationRelationId, view,
-										ProcedureRelationId, DEPENDENCY_INTERNAL);
-		CommandCounterIncrement();
-		performDeletion(&addr, DROP_RESTRICT, 0);
-		CommandCounterIncrement();
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		dropped = true;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		if (edata->sqlerrcode != ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST)
-			ReThrowError(edata);
-	}
-	PG_END_TRY();
-	return dropped;
+	if (edata != NULL && edata->sqlerrcode != ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST)
+		ReThrowError(edata);
+	return edata == NULL;
 }
 
 /*
@@ -391,7 +358,7 @@ ma_refresh_link_view(const AssocDef *def)
 				rename_columns(view, cols);
 			return;
 		}
-		owner = relation_owner(view);
+		owner = ma_relation_owner(view);
 		if (!drop_view_if_alone(view))
 		{
 			ereport(NOTICE,
@@ -402,7 +369,7 @@ ma_refresh_link_view(const AssocDef *def)
 		}
 	}
 	else
-		owner = relation_owner(def->source);
+		owner = ma_relation_owner(def->source);
 	/* made again beside the link rows function, where it was made */
 	nsp = ma_link_functions_namespace(def);
 	if (OidIsValid(get_relname_relid(ma_links_name(def->name), nsp)))

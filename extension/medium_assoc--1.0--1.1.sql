@@ -98,27 +98,6 @@ RETURNS pg_catalog.regprocedure
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'medium_assoc_belongs_to_many';
 
-CREATE OR REPLACE VIEW medium_assoc.associations AS
-SELECT r.name,
-       r.kind,
-       r.source,
-       r.target,
-       r.through,
-       r.foreign_key,
-       r.other_key,
-       r.source_key,
-       r.target_key,
-       r.scope,
-       (SELECT p.oid::pg_catalog.regprocedure
-          FROM pg_catalog.pg_proc p
-         WHERE p.proname OPERATOR(pg_catalog.=) r.name
-           AND p.prolang OPERATOR(pg_catalog.=) 13::pg_catalog.oid
-           AND p.prosrc OPERATOR(pg_catalog.=) 'medium_assoc_reader'
-         LIMIT 1) AS reader,
-       r.timestamps,
-       r.target_scope
-  FROM medium_assoc.registry r;
-
 -- add and set with create_attrs: through attributes only the links being
 -- created take (the others get through_attrs alone).  New signatures, so
 -- that 1.0's four-argument ones stay as they are.

@@ -298,6 +298,7 @@ extern void ma_refresh_comments(const AssocDef *def);
 extern int	ma_helper_count(const char *alias);
 extern char *ma_helper_name(const char *alias, int i);
 extern bool ma_helper_applies(const AssocDef *def, int i);
+extern Oid	ma_relation_owner(Oid relid);
 extern const char *ma_helper_symbol(int i);
 extern int	ma_helper_argtypes(int i, Oid sktype, Oid tktype, Oid *argtypes);
 
@@ -349,6 +350,7 @@ extern char *ma_statement_context(const Association *assoc, AssocQuery query,
 								  const char *function);
 extern void ma_rethrow_in_context(MemoryContext cxt, const char *line,
 								  SPIPlanPtr plan) pg_attribute_noreturn();
+extern ErrorData *ma_try_in_subtransaction(void (*fn) (void *arg), void *arg);
 
 /* reader.c */
 extern void ma_init_result(FunctionCallInfo fcinfo, TupleDesc *desc);
@@ -376,6 +378,7 @@ extern void ma_unlink_all(Association *assoc, Oid helper, Datum source);
 extern Datum ma_key_from_arg(FunctionCallInfo fcinfo, int argno, Oid keytype);
 extern ArrayType *ma_keys_from_arg(FunctionCallInfo fcinfo, int argno,
 								   Oid keytype, bool *has_null);
+extern ArrayType *ma_single_key_array(Datum value, Oid keytype);
 extern char *ma_key_to_text(Datum value, Oid keytype);
 extern void ma_register_cast_callbacks(void);
 

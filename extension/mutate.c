@@ -67,7 +67,7 @@ static uint32 key_hash(Oid keytype, Oid collation, Datum value,
 					   AttrNumber attnum);
 static void lock_hash(Oid through, uint32 hash);
 static int	uint32_cmp(const void *a, const void *b);
-static void lock_links(const LinkCall *call, bool with_targets,
+static int	lock_links(const LinkCall *call, bool with_targets,
 					   bool with_others);
 static uint64 run_write(LinkCall *call, AssocQuery query, List *attrs,
 						int expected);
@@ -91,6 +91,9 @@ static uint64 add_links(LinkCall *call);
 static int	delete_result(const LinkCall *call);
 static int	insert_result(const LinkCall *call);
 static void check_direct_links_made(LinkCall *call);
+static void alloc_params(LinkCall *call);
+static void start_direct_call(LinkCall *call, Association *assoc, Oid helper,
+							  Datum source);
 static void refuse_on_single(const LinkCall *call, const char *operation);
 static int	single_distinct(const LinkCall *call);
 static Datum single_target(const LinkCall *call);
@@ -158,10 +161,7 @@ prepare_call(FunctionCallInfo fcinfo, LinkCall *call, bool with_targets,
 		call->assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	}
 	ma_require_association_usage(call->assoc, names);
-	call->values = palloc0(sizeof(Datum) * ma_nparams(call->assoc));
-	call->nulls = palloc(ma_nparams(call->assoc));
-	memset(call->nulls, ' ', ma_nparams(call->assoc));
-	ma_fill_scope_params(call->assoc, call->values, call->nulls);
+	alloc_params(call);
 
 	if (PG_ARGISNULL(first))
 		ereport(ERROR,
@@ -279,9 +279,10 @@ uint32_cmp(const void *a, const void *b)
  *		Values are hashed into MA_LOCK_BUCKETS locks per column of a through
  *		table, so that a transaction writing the links of many sources holds
  *		a bounded number of locks; writers of distinct values that share a
- *		bucket just wait for each other.
+ *		bucket just wait for each other.  Returns the number of links set
+ *		will remove, when it looked them up (with_others), else -1.
  */
-static void
+static int
 lock_links(const LinkCall *call, bool with_targets, bool with_others)
 {
 	Association *assoc = call->assoc;
@@ -306,7 +307,7 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 	 * targets would otherwise update rows in opposite orders).
 	 */
 	if (!with_targets || (okattnum > def->keyattnum[MA_FK] && !ma_direct(def)))
-		return;
+		return -1;
 
 	get_typlenbyvalalign(tktype, &typlen, &typbyval, &typalign);
 	deconstruct_array(DatumGetArrayTypeP(call->values[1]), tktype,
@@ -332,7 +333,7 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 										   okattnum);
 	}
 	if (nbuckets == 0)
-		return;
+		return nothers;
 	qsort(buckets, nbuckets, sizeof(uint32), uint32_cmp);
 	ntargets = nbuckets;
 	nbuckets = 0;
@@ -341,6 +342,7 @@ lock_links(const LinkCall *call, bool with_targets, bool with_others)
 			buckets[nbuckets++] = buckets[i];
 	for (int i = 0; i < nbuckets; i++)
 		lock_hash(def->through, buckets[i]);
+	return nothers;
 }
 
 /*
@@ -690,6 +692,39 @@ add_impl(FunctionCallInfo fcinfo, const char *suffix)
 }
 
 /*
+ * alloc_params
+ *		The statement parameters of a call to call->assoc: all set (not
+ *		null), the scope's values filled in.
+ */
+static void
+alloc_params(LinkCall *call)
+{
+	int			nparams = ma_nparams(call->assoc);
+
+	call->values = palloc0(sizeof(Datum) * nparams);
+	call->nulls = palloc(nparams);
+	memset(call->nulls, ' ', nparams);
+	ma_fill_scope_params(call->assoc, call->values, call->nulls);
+}
+
+/*
+ * start_direct_call
+ *		A call made from C (create.c) rather than from SQL arguments: the
+ *		association, the helper called, the source, no attributes.
+ */
+static void
+start_direct_call(LinkCall *call, Association *assoc, Oid helper,
+				  Datum source)
+{
+	memset(call, 0, sizeof(LinkCall));
+	call->assoc = assoc;
+	call->helper = helper;
+	alloc_params(call);
+	call->values[0] = source;
+	call->nulls[2] = 'n';
+}
+
+/*
  * ma_unlink_all
  *		Unlink every target of the source (its locks taken as set() takes
  *		them): a has_one's create() frees the foreign key, which may be
@@ -701,16 +736,8 @@ ma_unlink_all(Association *assoc, Oid helper, Datum source)
 {
 	LinkCall	call;
 
-	memset(&call, 0, sizeof(LinkCall));
-	call.assoc = assoc;
-	call.helper = helper;
-	call.values = palloc0(sizeof(Datum) * ma_nparams(assoc));
-	call.nulls = palloc(ma_nparams(assoc));
-	memset(call.nulls, ' ', ma_nparams(assoc));
-	ma_fill_scope_params(assoc, call.values, call.nulls);
-	call.values[0] = source;
+	start_direct_call(&call, assoc, helper, source);
 	call.values[1] = PointerGetDatum(construct_empty_array(assoc->keytype[MA_TK]));
-	call.nulls[2] = 'n';
 	lock_links(&call, false, true);
 	(void) run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 }
@@ -727,27 +754,13 @@ ma_link_new_target(Association *assoc, Oid helper, Datum source,
 				   Datum target, Jsonb *through_attrs)
 {
 	LinkCall	call;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 	bool		by_foreign_keys;
 	uint64		added;
 
-	memset(&call, 0, sizeof(LinkCall));
-	call.assoc = assoc;
-	call.helper = helper;
-	call.values = palloc0(sizeof(Datum) * ma_nparams(assoc));
-	call.nulls = palloc(ma_nparams(assoc));
-	memset(call.nulls, ' ', ma_nparams(assoc));
-	ma_fill_scope_params(assoc, call.values, call.nulls);
-	call.values[0] = source;
-	get_typlenbyvalalign(assoc->keytype[MA_TK], &typlen, &typbyval, &typalign);
-	call.values[1] = PointerGetDatum(construct_array(&target, 1,
-													 assoc->keytype[MA_TK],
-													 typlen, typbyval,
-													 typalign));
+	start_direct_call(&call, assoc, helper, source);
+	call.values[1] = PointerGetDatum(ma_single_key_array(target,
+														 assoc->keytype[MA_TK]));
 	call.ntargets = 1;
-	call.nulls[2] = 'n';
 	if (through_attrs != NULL)
 	{
 		call.attrcols = ma_through_attr_columns(assoc, through_attrs);
@@ -756,14 +769,12 @@ ma_link_new_target(Association *assoc, Oid helper, Datum source,
 	}
 
 	/*
-	 * has_one and belongs_to: the new target replaces the one there was
-	 * (a has_one's was unlinked before the insert; a belongs_to's foreign
-	 * key is overwritten by the link itself).
+	 * has_one and belongs_to: the new target replaces the one there was (a
+	 * has_one's was unlinked before the insert, ma_unlink_all; a
+	 * belongs_to's foreign key is overwritten by the link itself).
 	 */
 	lock_links(&call, true, ma_single(assoc->def));
 	by_foreign_keys = check_links_before(&call);
-	if (assoc->def->kind == AK_HAS_ONE)
-		(void) run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 	added = add_links(&call);
 	check_links_after(&call, by_foreign_keys, added);
 	return added;
@@ -809,6 +820,7 @@ set_impl(FunctionCallInfo fcinfo, const char *suffix)
 	uint64		removed;
 	uint64		added = 0;
 	bool		by_foreign_keys;
+	int			others;
 
 	/* fn_extra holds the result's descriptor */
 	ma_init_result(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra);
@@ -818,17 +830,16 @@ set_impl(FunctionCallInfo fcinfo, const char *suffix)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	lock_links(&call, true, true);
+	others = lock_links(&call, true, true);
 	by_foreign_keys = check_links_before(&call);
+
 	/*
 	 * A belongs_to's new target replaces the old one in one update (its
-	 * foreign key may be NOT NULL): the old one is only counted.
+	 * foreign key may be NOT NULL): the old one, looked up by lock_links, is
+	 * only counted.
 	 */
 	if (ma_belongs_to(call.assoc->def) && call.ntargets > 0)
-	{
-		(void) run_write(&call, AQ_OTHERS, NIL, SPI_OK_SELECT);
-		removed = SPI_processed;
-	}
+		removed = (uint64) others;
 	else
 		removed = run_write(&call, AQ_DELETE_OTHERS, NIL, delete_result(&call));
 	if (call.ntargets > 0)

@@ -45,7 +45,6 @@
 
 #include "medium_assoc.h"
 
-static Oid	relation_owner(Oid relid);
 static void check_signature(Oid funcoid, Oid argtype, Oid rettype);
 static Datum text_array(const char *const *items, int n);
 static Oid	create_reader(const AssocDef *def, Oid nsp, Oid owner, Oid sktype);
@@ -290,7 +289,7 @@ void
 ma_ensure_objects(const AssocDef *def)
 {
 	Oid			nsp = get_rel_namespace(def->source);
-	Oid			owner = relation_owner(def->source);
+	Oid			owner = ma_relation_owner(def->source);
 	Oid			sktype = get_atttype(def->source, def->keyattnum[MA_SK]);
 	Oid			reader = ma_find_function(def->name, MA_READER_SYMBOL);
 	Oid			batch = ma_find_function(ma_batch_name(def->name), MA_BATCH_SYMBOL);
@@ -357,8 +356,9 @@ check_signature(Oid funcoid, Oid argtype, Oid rettype)
 				 errhint("Drop or rename that function.")));
 }
 
-static Oid
-relation_owner(Oid relid)
+/* the owner of a relation */
+Oid
+ma_relation_owner(Oid relid)
 {
 	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Oid			owner;

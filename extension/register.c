@@ -34,6 +34,7 @@ static void check_name_free(const AssocDef *def);
 static void check_helper_names_free(const AssocDef *def, Oid nsp, Oid sktype);
 static void check_link_names_free(const AssocDef *def, Oid nsp, Oid sktype);
 static Oid	register_definition(AssocDef *def);
+static Oid	register_target_key_kind(FunctionCallInfo fcinfo, AssocKind kind);
 static bool leads_an_index(Oid relid, AttrNumber attnum);
 static void advise_indexes(const AssocDef *def);
 static void require_owner_to_drop(const AssocDef *def);
@@ -270,62 +271,48 @@ medium_assoc_belongs_to_many(PG_FUNCTION_ARGS)
 }
 
 /*
- * medium_assoc_has_many
- *		has_many(source, target, alias, foreign_key, source_key, scope)
- *		RETURNS regprocedure: the targets whose foreign key holds the
- *		source's key (Sequelize's hasMany).  Registered as an association
- *		whose "through" table is the target itself: the foreign key, and
- *		the target's own key as the other key.
+ * register_target_key_kind
+ *		has_many or has_one(source, target, alias, foreign_key, source_key,
+ *		scope): the targets whose foreign key holds the source's key.
+ *		Registered as an association whose "through" table is the target
+ *		itself: the foreign key, and the target's own key as the other key.
  */
+static Oid
+register_target_key_kind(FunctionCallInfo fcinfo, AssocKind kind)
+{
+	AssocDef   *def = palloc0(sizeof(AssocDef));
+
+	require_arg(fcinfo, 0, "source");
+	require_arg(fcinfo, 1, "target");
+	require_arg(fcinfo, 2, "alias");
+
+	def->kind = kind;
+	def->source = PG_GETARG_OID(0);
+	def->target = PG_GETARG_OID(1);
+	def->through = def->target;
+	def->name = name_arg(fcinfo, 2);
+	def->keyname[MA_FK] = name_arg(fcinfo, 3);
+	def->keyname[MA_SK] = name_arg(fcinfo, 4);
+	def->scope = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P_COPY(5);
+	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															 CStringGetDatum("false")));
+	return register_definition(def);
+}
+
+/* has_many(...): Sequelize's hasMany */
 PG_FUNCTION_INFO_V1(medium_assoc_has_many);
 Datum
 medium_assoc_has_many(PG_FUNCTION_ARGS)
 {
-	AssocDef   *def = palloc0(sizeof(AssocDef));
-
-	require_arg(fcinfo, 0, "source");
-	require_arg(fcinfo, 1, "target");
-	require_arg(fcinfo, 2, "alias");
-
-	def->kind = AK_HAS_MANY;
-	def->source = PG_GETARG_OID(0);
-	def->target = PG_GETARG_OID(1);
-	def->through = def->target;
-	def->name = name_arg(fcinfo, 2);
-	def->keyname[MA_FK] = name_arg(fcinfo, 3);
-	def->keyname[MA_SK] = name_arg(fcinfo, 4);
-	def->scope = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P_COPY(5);
-	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-															 CStringGetDatum("false")));
-	PG_RETURN_OID(register_definition(def));
+	PG_RETURN_OID(register_target_key_kind(fcinfo, AK_HAS_MANY));
 }
 
-/*
- * medium_assoc_has_one
- *		has_one(source, target, alias, foreign_key, source_key, scope):
- *		a has_many of one target at most (Sequelize's hasOne).
- */
+/* has_one(...): a has_many of one target at most (Sequelize's hasOne) */
 PG_FUNCTION_INFO_V1(medium_assoc_has_one);
 Datum
 medium_assoc_has_one(PG_FUNCTION_ARGS)
 {
-	AssocDef   *def = palloc0(sizeof(AssocDef));
-
-	require_arg(fcinfo, 0, "source");
-	require_arg(fcinfo, 1, "target");
-	require_arg(fcinfo, 2, "alias");
-
-	def->kind = AK_HAS_ONE;
-	def->source = PG_GETARG_OID(0);
-	def->target = PG_GETARG_OID(1);
-	def->through = def->target;
-	def->name = name_arg(fcinfo, 2);
-	def->keyname[MA_FK] = name_arg(fcinfo, 3);
-	def->keyname[MA_SK] = name_arg(fcinfo, 4);
-	def->scope = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P_COPY(5);
-	def->timestamps_arg = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-															 CStringGetDatum("false")));
-	PG_RETURN_OID(register_definition(def));
+	PG_RETURN_OID(register_target_key_kind(fcinfo, AK_HAS_ONE));
 }
 
 /*

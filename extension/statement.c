@@ -14,15 +14,20 @@
  * SPI's, keeps every other line (the caller's own function, say), and
  * drops the statement text SPI left as the internal query.
  *
+ * ma_try_in_subtransaction runs a step whose error the caller reports or
+ * skips rather than raises (a restored row, one association of repair()).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/plancache.h"
+#include "utils/resowner.h"
 
 #include "medium_assoc.h"
 
@@ -151,4 +156,39 @@ ma_rethrow_in_context(MemoryContext cxt, const char *line, SPIPlanPtr plan)
 	edata->internalquery = NULL;
 	edata->internalpos = 0;
 	ReThrowError(edata);
+}
+
+/*
+ * ma_try_in_subtransaction
+ *		Run fn(arg) in a subtransaction: NULL when it succeeded, else the
+ *		error it raised (copied; the subtransaction rolled back), for the
+ *		caller to report, skip or raise again.
+ */
+ErrorData *
+ma_try_in_subtransaction(void (*fn) (void *arg), void *arg)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_END_TRY();
+	return edata;
 }
