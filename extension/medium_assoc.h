@@ -134,16 +134,15 @@ typedef enum AssocQuery
 } AssocQuery;
 
 /*
- * How to walk an association's links with two index scans, without SPI:
- * the through table's btree index led by the foreign key, and the target
- * key's unique index.  Worked out on first use; usable is false when a
- * table is partitioned or a suitable index is missing.
+ * One table whose links the walk scans: the through table itself, or one
+ * of its partitions, with its own column numbers and index.
  */
-typedef struct AssocWalk
+typedef struct WalkPart
 {
-	bool		checked;
-	bool		usable;
-	Oid			through_index;
+	Oid			relid;
+	Oid			index;			/* btree index led by the foreign key */
+	AttrNumber	okattnum;		/* the other key's column in relid */
+	AttrNumber *scopeattnum;	/* the scope's columns in relid */
 	int			ok_index_att;	/* ok's column in that index, or 0: then the
 								 * links are read index-only when unscoped */
 	RegProcedure ok_proc;		/* equality of its 2nd column and a target
@@ -153,6 +152,27 @@ typedef struct AssocWalk
 	RegProcedure fk_proc;		/* equality of index key and source key */
 	Oid			fk_subtype;
 	Oid			fk_collation;
+} WalkPart;
+
+/*
+ * How to walk an association's links with index scans, without SPI: a
+ * btree index led by the foreign key on the through table (on each of its
+ * partitions when it is partitioned) and the target key's unique index.
+ * Worked out on first use; usable is false when a suitable index is
+ * missing or a table has inheritance children (walk.c tells which).
+ */
+typedef struct AssocWalk
+{
+	bool		checked;
+	bool		usable;
+	bool		partitioned;	/* parts are the through table's partitions */
+	bool		routed;			/* its partition key is the foreign key: a
+								 * source's links are in one partition */
+	bool		has_usable;		/* every part has ok_proc */
+	int			nparts;
+	WalkPart   *parts;
+	TransactionId checkxmin;	/* newest xmin of a part's index built over
+								 * broken HOT chains, or invalid */
 	Oid			target_index;
 	RegProcedure tk_proc;		/* equality of target key and through.ok */
 	Oid			tk_subtype;
@@ -368,6 +388,7 @@ extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);
 extern bool ma_walk_has(Association *assoc, Datum source, Datum target,
 						bool *linked);
+extern bool ma_walk_reads(const Association *assoc, Oid relid);
 
 /* mutate.c */
 extern uint64 ma_link_new_target(Association *assoc, Oid helper, Datum source,

@@ -9,7 +9,8 @@
  * change to it sends a relcache invalidation for the registry table, which
  * each backend's callback turns into a flush of its cache.  A relcache
  * invalidation of one of an association's tables (DDL, a trigger disabled,
- * an index added) marks it for reload; a change to pg_proc makes its index
+ * an index added, a partition attached) marks it for reload, and one of a
+ * partition its index walk scans makes the walk be planned again; a change to pg_proc makes its index
  * walk look up again the functions it calls directly.  Plans are
  * prepared once per backend and association, kept with SPI_keepplan, and
  * rebuilt from fresh catalog names when plancache reports them invalid
@@ -163,6 +164,8 @@ relcache_callback(Datum arg, Oid relid)
 
 		if (def->source == relid || def->target == relid || def->through == relid)
 			slot->assoc->valid = false;
+		else if (ma_walk_reads(slot->assoc, relid))
+			slot->assoc->walk.checked = false;
 	}
 }
 

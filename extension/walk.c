@@ -36,6 +36,9 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
+#include "partitioning/partbounds.h"
+#include "partitioning/partdesc.h"
+#include "utils/partcache.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
 #include "storage/bufmgr.h"
@@ -55,16 +58,28 @@ static bool find_index(Oid relid, AttrNumber attnum, bool unique,
 					   RegProcedure *proc, Oid *subtype, Oid *collation,
 					   int *wanted_att);
 static void plan_walk(Association *assoc);
+static bool plan_parts(Association *assoc);
+static bool plan_part(Association *assoc, Oid relid, WalkPart *part);
+static bool plan_routing(Association *assoc, Relation through);
+static void plan_has(Association *assoc, WalkPart *part);
+static bool plan_scope(Association *assoc);
 static bool index_matches_column(Relation index, int i, Oid relid,
 								 AttrNumber attnum);
 static bool index_usable_now(Relation index);
+static bool parts_usable_now(const AssocWalk *plan);
 static LinkWalk *open_walk(Association *assoc, int nkeys);
+static bool open_partitions(LinkWalk *walk);
+static struct PartScan *part_scan(LinkWalk *walk, int i);
+static int	route_source(LinkWalk *walk, Datum source);
 static Oid	column_collation(Oid relid, AttrNumber attnum);
-static void plan_has(Association *assoc);
 static bool may_walk(Oid relid);
 static bool probe_target(LinkWalk *walk, Datum other, bool need_row);
 static bool may_call_walk_functions(const Association *assoc, int nkeys);
-static bool scope_matches(const Association *assoc, TupleTableSlot *slot);
+static bool scope_matches(const Association *assoc, const WalkPart *part,
+						  TupleTableSlot *slot);
+static bool next_link(LinkWalk *walk, struct PartScan *ps, Datum *other);
+static void rescan_part(LinkWalk *walk, struct PartScan *ps, Datum source,
+						Datum target);
 
 /*
  * index_matches_column
@@ -169,22 +184,20 @@ find_index(Oid relid, AttrNumber attnum, bool unique, Oid valtype,
 
 /*
  * plan_has
- *		When the through index's second key column is the other key, has()
- *		can look a link up with both keys; find the operator for that.
+ *		When a part's index has the other key as its second key column,
+ *		has() can look a link up with both keys; find the operator for that.
  */
 static void
-plan_has(Association *assoc)
+plan_has(Association *assoc, WalkPart *part)
 {
-	AssocWalk  *walk = &assoc->walk;
 	Relation	index;
 
-	walk->ok_proc = InvalidOid;
-	if (walk->ok_index_att != 2)
+	part->ok_proc = InvalidOid;
+	if (part->ok_index_att != 2)
 		return;
-	index = index_open(walk->through_index, AccessShareLock);
+	index = index_open(part->index, AccessShareLock);
 	if (index->rd_index->indnkeyatts >= 2 &&
-		index_matches_column(index, 1, assoc->def->through,
-							 assoc->def->keyattnum[MA_OK]))
+		index_matches_column(index, 1, part->relid, part->okattnum))
 	{
 		Oid			opcintype = index->rd_opcintype[1];
 		Oid			tktype = assoc->keytype[MA_TK];
@@ -194,56 +207,150 @@ plan_has(Association *assoc)
 
 		if (OidIsValid(opr))
 		{
-			walk->ok_proc = get_opcode(opr);
-			walk->ok_subtype = right;
-			walk->ok_collation = index->rd_indcollation[1];
+			part->ok_proc = get_opcode(opr);
+			part->ok_subtype = right;
+			part->ok_collation = index->rd_indcollation[1];
 		}
 	}
 	index_close(index, AccessShareLock);
 }
 
 /*
- * plan_walk
- *		Work out, once per cached association, whether and how its links
- *		can be walked.
+ * plan_part
+ *		Work out how to scan the links in relid (the through table or one of
+ *		its partitions, whose columns may be numbered differently): false
+ *		when it has no usable index led by the foreign key.
  */
-static void
-plan_walk(Association *assoc)
+static bool
+plan_part(Association *assoc, Oid relid, WalkPart *part)
+{
+	AssocDef   *def = assoc->def;
+	AttrNumber	fkattnum = def->keyattnum[MA_FK];
+	Relation	index;
+
+	if (relid != def->through)
+	{
+		fkattnum = get_attnum(relid, get_attname(def->through, fkattnum, false));
+		part->okattnum = get_attnum(relid, get_attname(def->through,
+													   def->keyattnum[MA_OK],
+													   false));
+	}
+	else
+		part->okattnum = def->keyattnum[MA_OK];
+	part->relid = relid;
+	part->scopeattnum = palloc(sizeof(AttrNumber) * Max(def->nscope, 1));
+	for (int i = 0; i < def->nscope; i++)
+		part->scopeattnum[i] = relid == def->through ? def->scopeattnum[i] :
+			get_attnum(relid, get_attname(def->through, def->scopeattnum[i],
+										  false));
+	if (!find_index(relid, fkattnum, false, assoc->keytype[MA_SK],
+					part->okattnum, &part->index, &part->fk_proc,
+					&part->fk_subtype, &part->fk_collation,
+					&part->ok_index_att))
+		return false;
+	plan_has(assoc, part);
+	if (def->nscope > 0)
+		part->ok_index_att = 0;
+
+	/* as in the planner's get_relation_info: see parts_usable_now */
+	index = index_open(part->index, AccessShareLock);
+	if (index->rd_index->indcheckxmin)
+	{
+		TransactionId xmin = HeapTupleHeaderGetXmin(index->rd_indextuple->t_data);
+
+		if (!TransactionIdIsValid(assoc->walk.checkxmin) ||
+			TransactionIdFollows(xmin, assoc->walk.checkxmin))
+			assoc->walk.checkxmin = xmin;
+	}
+	index_close(index, AccessShareLock);
+	return true;
+}
+
+/*
+ * plan_routing
+ *		Is the partition key of the through table the foreign key alone,
+ *		compared with the default operator class of its type (the source
+ *		key's type) and the column's collation?  Then equal keys are in one
+ *		partition, which routing the source key finds.
+ */
+static bool
+plan_routing(Association *assoc, Relation through)
+{
+	PartitionKey key = RelationGetPartitionKey(through);
+	Oid			keytype;
+	TypeCacheEntry *tc;
+	Oid			opfamily;
+
+	if (key->partnatts != 1 ||
+		key->partattrs[0] != assoc->def->keyattnum[MA_FK])
+		return false;
+	keytype = key->parttypid[0];
+	if (keytype != assoc->keytype[MA_SK])
+		return false;
+	tc = lookup_type_cache(keytype,
+						   TYPECACHE_BTREE_OPFAMILY | TYPECACHE_HASH_OPFAMILY);
+	opfamily = key->strategy == PARTITION_STRATEGY_HASH ? tc->hash_opf :
+		tc->btree_opf;
+	return key->partopfamily[0] == opfamily &&
+		key->partcollation[0] == column_collation(RelationGetRelid(through),
+												  key->partattrs[0]);
+}
+
+/*
+ * plan_parts
+ *		The tables to scan: the through table, or each of its partitions
+ *		(each a plain table with its own index; a partition that is itself
+ *		partitioned or foreign is left to the statement).
+ */
+static bool
+plan_parts(Association *assoc)
 {
 	AssocDef   *def = assoc->def;
 	AssocWalk  *walk = &assoc->walk;
-	MemoryContext oldcxt;
-	int			unused;
+	Relation	through;
+	PartitionDesc desc;
+	bool		ok = true;
 
-	walk->checked = true;
-	walk->usable = false;
-	/* a plain scan of a parent would miss its inheritance children */
-	/* a target scope and deleted links are left to the statements */
-	if (def->ntscope > 0 || ma_paranoid(def))
-		return;
-	if (get_rel_relkind(def->through) != RELKIND_RELATION ||
-		get_rel_relkind(def->target) != RELKIND_RELATION ||
-		has_subclass(def->through) || has_subclass(def->target))
-		return;
-	if (!find_index(def->through, def->keyattnum[MA_FK], false,
-					assoc->keytype[MA_SK], def->keyattnum[MA_OK],
-					&walk->through_index, &walk->fk_proc, &walk->fk_subtype,
-					&walk->fk_collation, &walk->ok_index_att))
-		return;
-	if (!find_index(def->target, def->keyattnum[MA_TK], true,
-					assoc->keytype[MA_OK], InvalidAttrNumber,
-					&walk->target_index, &walk->tk_proc, &walk->tk_subtype,
-					&walk->tk_collation, &unused))
-		return;
-	plan_has(assoc);
-	if (def->nscope > 0)
-		walk->ok_index_att = 0;
-	/* the probe compares through.ok with the target key's collation */
-	if (column_collation(def->through, def->keyattnum[MA_OK]) !=
-		column_collation(def->target, def->keyattnum[MA_TK]))
-		return;
+	walk->checkxmin = InvalidTransactionId;
+	walk->has_usable = true;
+	if (get_rel_relkind(def->through) == RELKIND_RELATION)
+	{
+		walk->partitioned = walk->routed = false;
+		walk->nparts = 1;
+		walk->parts = palloc0(sizeof(WalkPart));
+		ok = plan_part(assoc, def->through, &walk->parts[0]);
+		walk->has_usable = OidIsValid(walk->parts[0].ok_proc);
+		return ok;
+	}
 
-	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
+	through = table_open(def->through, AccessShareLock);
+	desc = RelationGetPartitionDesc(through, true);
+	walk->partitioned = true;
+	walk->routed = plan_routing(assoc, through);
+	walk->nparts = desc->nparts;
+	walk->parts = palloc0(sizeof(WalkPart) * Max(desc->nparts, 1));
+	for (int i = 0; i < desc->nparts && ok; i++)
+	{
+		ok = get_rel_relkind(desc->oids[i]) == RELKIND_RELATION &&
+			!has_subclass(desc->oids[i]) &&
+			plan_part(assoc, desc->oids[i], &walk->parts[i]);
+		if (ok && !OidIsValid(walk->parts[i].ok_proc))
+			walk->has_usable = false;
+	}
+	table_close(through, AccessShareLock);
+	return ok;
+}
+
+/*
+ * plan_scope
+ *		The equality function of each scope column's type.
+ */
+static bool
+plan_scope(Association *assoc)
+{
+	AssocDef   *def = assoc->def;
+	AssocWalk  *walk = &assoc->walk;
+
 	walk->scope_eq = palloc0(sizeof(FmgrInfo) * Max(def->nscope, 1));
 	walk->scope_collation = palloc0(sizeof(Oid) * Max(def->nscope, 1));
 	for (int i = 0; i < def->nscope; i++)
@@ -256,14 +363,82 @@ plan_walk(Association *assoc)
 							  &typmod, &walk->scope_collation[i]);
 		tc = lookup_type_cache(coltype, TYPECACHE_EQ_OPR);
 		if (!OidIsValid(tc->eq_opr))
-		{
-			MemoryContextSwitchTo(oldcxt);
-			return;
-		}
+			return false;
 		fmgr_info_cxt(get_opcode(tc->eq_opr), &walk->scope_eq[i], assoc->mcxt);
 	}
+	return true;
+}
+
+/*
+ * plan_walk
+ *		Work out, once per cached association (and again after a change to
+ *		a function or to a partition), whether and how its links can be
+ *		walked.  What it allocates lives as long as the association: an
+ *		open walk may still use an earlier plan.
+ */
+static void
+plan_walk(Association *assoc)
+{
+	AssocDef   *def = assoc->def;
+	AssocWalk  *walk = &assoc->walk;
+	MemoryContext oldcxt;
+	int			unused;
+	char		relkind = get_rel_relkind(def->through);
+
+	walk->checked = true;
+	walk->usable = false;
+	/* a target scope and deleted links are left to the statements */
+	if (def->ntscope > 0 || ma_paranoid(def))
+		return;
+	/* a plain scan of a parent would miss its inheritance children */
+	if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) ||
+		(relkind == RELKIND_RELATION && has_subclass(def->through)) ||
+		get_rel_relkind(def->target) != RELKIND_RELATION ||
+		has_subclass(def->target))
+		return;
+	if (!find_index(def->target, def->keyattnum[MA_TK], true,
+					assoc->keytype[MA_OK], InvalidAttrNumber,
+					&walk->target_index, &walk->tk_proc, &walk->tk_subtype,
+					&walk->tk_collation, &unused))
+		return;
+	/* the probe compares through.ok with the target key's collation */
+	if (column_collation(def->through, def->keyattnum[MA_OK]) !=
+		column_collation(def->target, def->keyattnum[MA_TK]))
+		return;
+
+	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
+	walk->usable = plan_parts(assoc) && plan_scope(assoc);
 	MemoryContextSwitchTo(oldcxt);
-	walk->usable = true;
+}
+
+/*
+ * ma_walk_reads
+ *		Does the association's walk, as planned, scan relid?  (A relcache
+ *		invalidation of a partition then makes it be planned again.)
+ */
+bool
+ma_walk_reads(const Association *assoc, Oid relid)
+{
+	const AssocWalk *walk = &assoc->walk;
+
+	if (!walk->checked || !walk->partitioned)
+		return false;
+	for (int i = 0; i < walk->nparts; i++)
+		if (walk->parts[i].relid == relid)
+			return true;
+	return false;
+}
+
+/*
+ * parts_usable_now
+ *		An index built over broken HOT chains may not be used by snapshots
+ *		older than it (as in the planner's get_relation_info).
+ */
+static bool
+parts_usable_now(const AssocWalk *plan)
+{
+	return !TransactionIdIsValid(plan->checkxmin) ||
+		TransactionIdPrecedes(plan->checkxmin, TransactionXmin);
 }
 
 /*
@@ -271,6 +446,8 @@ plan_walk(Association *assoc)
  *		The caller may read the whole table and no row-level security
  *		policy applies to it.  (USAGE on its schema is checked by every
  *		caller of the walk, which fails without it as the statement would.)
+ *		For a partitioned table these are the partitioned table's, as for a
+ *		statement reading it.
  */
 static bool
 may_walk(Oid relid)
@@ -290,9 +467,12 @@ may_call_walk_functions(const Association *assoc, int nkeys)
 {
 	const AssocWalk *walk = &assoc->walk;
 
-	if (!ma_may_execute(walk->fk_proc) || !ma_may_execute(walk->tk_proc) ||
-		(nkeys > 1 && !ma_may_execute(walk->ok_proc)))
+	if (!ma_may_execute(walk->tk_proc))
 		return false;
+	for (int p = 0; p < walk->nparts; p++)
+		if (!ma_may_execute(walk->parts[p].fk_proc) ||
+			(nkeys > 1 && !ma_may_execute(walk->parts[p].ok_proc)))
+			return false;
 	for (int i = 0; i < assoc->def->nscope; i++)
 		if (!assoc->scope_null[i] &&
 			!ma_may_execute(walk->scope_eq[i].fn_oid))
@@ -302,10 +482,12 @@ may_call_walk_functions(const Association *assoc, int nkeys)
 
 /*
  * scope_matches
- *		Does the through row in slot satisfy the association's scope?
+ *		Does the through row in slot (read from part) satisfy the
+ *		association's scope?
  */
 static bool
-scope_matches(const Association *assoc, TupleTableSlot *slot)
+scope_matches(const Association *assoc, const WalkPart *part,
+			  TupleTableSlot *slot)
 {
 	const AssocDef *def = assoc->def;
 	const AssocWalk *walk = &assoc->walk;
@@ -313,7 +495,7 @@ scope_matches(const Association *assoc, TupleTableSlot *slot)
 	for (int i = 0; i < def->nscope; i++)
 	{
 		bool		isnull;
-		Datum		value = slot_getattr(slot, def->scopeattnum[i], &isnull);
+		Datum		value = slot_getattr(slot, part->scopeattnum[i], &isnull);
 
 		if (assoc->scope_null[i])
 		{
@@ -329,22 +511,32 @@ scope_matches(const Association *assoc, TupleTableSlot *slot)
 	return true;
 }
 
+/* the scan of one part, opened on first use */
+typedef struct PartScan
+{
+	const WalkPart *part;
+	Relation	rel;			/* NULL until opened */
+	Relation	index;
+	TupleTableSlot *slot;
+	IndexScanDesc scan;
+	Buffer		vmbuffer;		/* visibility map page, when index-only */
+} PartScan;
+
 /* an open walk: the relations, slots and index scans of one association */
 struct LinkWalk
 {
 	MemoryContext cxt;			/* lives as long as the walk: scans allocate */
 	Association *assoc;
 	Snapshot	snapshot;
-	Relation	through;
-	Relation	through_index;
+	int			nkeys;			/* scan keys on the through indexes */
+	Relation	through;		/* the partitioned through table, or NULL */
+	PartitionDesc partitions;	/* its partitions, as when the walk opened */
+	int			nparts;
+	PartScan   *parts;
 	Relation	target;
 	Relation	target_index;
-	TupleTableSlot *link;
 	TupleTableSlot *row;
-	IndexScanDesc links;
 	IndexScanDesc rows;
-	bool		index_only;		/* read ok from the through index */
-	Buffer		vmbuffer;		/* visibility map page, when index_only */
 	Buffer		target_vmbuffer;	/* visibility map page of the target */
 };
 
@@ -362,8 +554,29 @@ ma_walk_open(Association *assoc)
 }
 
 /*
+ * open_partitions
+ *		Open the partitioned through table and read its partitions once; a
+ *		walk planned for other partitions (one attached or detached since,
+ *		not yet seen as an invalidation) is not used.
+ */
+static bool
+open_partitions(LinkWalk *walk)
+{
+	const AssocWalk *plan = &walk->assoc->walk;
+
+	walk->through = table_open(walk->assoc->def->through, AccessShareLock);
+	walk->partitions = RelationGetPartitionDesc(walk->through, true);
+	if (walk->partitions->nparts != plan->nparts)
+		return false;
+	for (int i = 0; i < plan->nparts; i++)
+		if (walk->partitions->oids[i] != plan->parts[i].relid)
+			return false;
+	return true;
+}
+
+/*
  * open_walk
- *		ma_walk_open, with nkeys scan keys on the through index.
+ *		ma_walk_open, with nkeys scan keys on the through indexes.
  */
 static LinkWalk *
 open_walk(Association *assoc, int nkeys)
@@ -375,38 +588,102 @@ open_walk(Association *assoc, int nkeys)
 	if (!plan->checked)
 		plan_walk(assoc);
 	if (!plan->usable || !may_walk(def->through) || !may_walk(def->target) ||
-		!may_call_walk_functions(assoc, nkeys))
+		!may_call_walk_functions(assoc, nkeys) || !parts_usable_now(plan))
 		return NULL;
 
-	walk = palloc(sizeof(LinkWalk));
+	walk = palloc0(sizeof(LinkWalk));
 	walk->cxt = CurrentMemoryContext;
 	walk->assoc = assoc;
 	walk->snapshot = GetActiveSnapshot();
-	walk->through = table_open(def->through, AccessShareLock);
-	walk->through_index = index_open(plan->through_index, AccessShareLock);
+	walk->nkeys = nkeys;
 	walk->target = table_open(def->target, AccessShareLock);
 	walk->target_index = index_open(plan->target_index, AccessShareLock);
-	if (!index_usable_now(walk->through_index) ||
+	walk->target_vmbuffer = InvalidBuffer;
+	if ((plan->partitioned && !open_partitions(walk)) ||
 		!index_usable_now(walk->target_index))
 	{
+		if (walk->through != NULL)
+			table_close(walk->through, NoLock);
 		index_close(walk->target_index, NoLock);
 		table_close(walk->target, NoLock);
-		index_close(walk->through_index, NoLock);
-		table_close(walk->through, NoLock);
 		pfree(walk);
 		return NULL;
 	}
-	walk->link = table_slot_create(walk->through, NULL);
+	walk->nparts = plan->nparts;
+	walk->parts = palloc0(sizeof(PartScan) * Max(plan->nparts, 1));
+	for (int i = 0; i < plan->nparts; i++)
+		walk->parts[i].part = &plan->parts[i];
 	walk->row = table_slot_create(walk->target, NULL);
-	walk->links = index_beginscan(walk->through, walk->through_index,
-								  walk->snapshot, nkeys, 0);
 	walk->rows = index_beginscan(walk->target, walk->target_index,
 								 walk->snapshot, 1, 0);
-	walk->index_only = plan->ok_index_att > 0;
-	walk->links->xs_want_itup = walk->index_only;
-	walk->vmbuffer = InvalidBuffer;
-	walk->target_vmbuffer = InvalidBuffer;
 	return walk;
+}
+
+/*
+ * part_scan
+ *		The scan of part i, opened (and locked, as the statement's scan of
+ *		that partition would) on first use.
+ */
+static PartScan *
+part_scan(LinkWalk *walk, int i)
+{
+	PartScan   *ps = &walk->parts[i];
+	MemoryContext oldcxt;
+
+	if (ps->rel != NULL)
+		return ps;
+	oldcxt = MemoryContextSwitchTo(walk->cxt);
+	ps->rel = table_open(ps->part->relid, AccessShareLock);
+	ps->index = index_open(ps->part->index, AccessShareLock);
+	ps->slot = table_slot_create(ps->rel, NULL);
+	ps->scan = index_beginscan(ps->rel, ps->index, walk->snapshot,
+							   walk->nkeys, 0);
+	ps->scan->xs_want_itup = ps->part->ok_index_att > 0;
+	ps->vmbuffer = InvalidBuffer;
+	MemoryContextSwitchTo(oldcxt);
+	return ps;
+}
+
+/*
+ * route_source
+ *		The partition holding the links of source, -1 if none may (as
+ *		get_partition_for_tuple routes a row with that key).
+ */
+static int
+route_source(LinkWalk *walk, Datum source)
+{
+	PartitionKey key = RelationGetPartitionKey(walk->through);
+	PartitionBoundInfo bounds = walk->partitions->boundinfo;
+	bool		isnull = false;
+	bool		equal = false;
+	int			offset;
+	int			part = -1;
+
+	if (walk->partitions->nparts == 0)
+		return -1;
+	switch (key->strategy)
+	{
+		case PARTITION_STRATEGY_HASH:
+			part = bounds->indexes[compute_partition_hash_value(1, key->partsupfunc,
+																key->partcollation,
+																&source, &isnull) %
+								   bounds->nindexes];
+			break;
+		case PARTITION_STRATEGY_LIST:
+			offset = partition_list_bsearch(key->partsupfunc,
+											key->partcollation, bounds,
+											source, &equal);
+			if (offset >= 0 && equal)
+				part = bounds->indexes[offset];
+			break;
+		case PARTITION_STRATEGY_RANGE:
+			offset = partition_range_datum_bsearch(key->partsupfunc,
+												   key->partcollation,
+												   bounds, 1, &source, &equal);
+			part = bounds->indexes[offset + 1];
+			break;
+	}
+	return part >= 0 ? part : bounds->default_index;
 }
 
 /*
@@ -420,25 +697,46 @@ ma_walk_snapshot(const LinkWalk *walk)
 }
 
 /*
+ * rescan_part
+ *		Start the scan of a part for the links of source (and, when the
+ *		walk has two keys, to target).
+ */
+static void
+rescan_part(LinkWalk *walk, PartScan *ps, Datum source, Datum target)
+{
+	const WalkPart *part = ps->part;
+	ScanKeyData keys[2];
+
+	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
+						   part->fk_subtype, part->fk_collation,
+						   part->fk_proc, source);
+	if (walk->nkeys > 1)
+		ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber,
+							   part->ok_subtype, part->ok_collation,
+							   part->ok_proc, target);
+	index_rescan(ps->scan, keys, walk->nkeys, NULL, 0);
+}
+
+/*
  * next_link
- *		The other key of the source's next link, false at the end.  Reads
- *		it from the index when the index holds it and the heap page is all
- *		visible, as an index-only scan does; otherwise from the heap row,
- *		checking the scope.
+ *		The other key of the source's next link in a part, false at the
+ *		end.  Reads it from the index when the index holds it and the heap
+ *		page is all visible, as an index-only scan does; otherwise from the
+ *		heap row, checking the scope.
  */
 static bool
-next_link(LinkWalk *walk, Datum *other)
+next_link(LinkWalk *walk, PartScan *ps, Datum *other)
 {
 	Association *assoc = walk->assoc;
-	AttrNumber	okattnum = assoc->def->keyattnum[MA_OK];
+	const WalkPart *part = ps->part;
 	bool		isnull;
 
-	if (!walk->index_only)
+	if (part->ok_index_att == 0)
 	{
-		while (index_getnext_slot(walk->links, ForwardScanDirection, walk->link))
+		while (index_getnext_slot(ps->scan, ForwardScanDirection, ps->slot))
 		{
-			*other = slot_getattr(walk->link, okattnum, &isnull);
-			if (!isnull && scope_matches(assoc, walk->link))
+			*other = slot_getattr(ps->slot, part->okattnum, &isnull);
+			if (!isnull && scope_matches(assoc, part, ps->slot))
 				return true;
 		}
 		return false;
@@ -446,24 +744,23 @@ next_link(LinkWalk *walk, Datum *other)
 
 	for (;;)
 	{
-		ItemPointer tid = index_getnext_tid(walk->links, ForwardScanDirection);
+		ItemPointer tid = index_getnext_tid(ps->scan, ForwardScanDirection);
 
 		if (tid == NULL)
 			return false;
-		if (!VM_ALL_VISIBLE(walk->through, ItemPointerGetBlockNumber(tid),
-							&walk->vmbuffer))
+		if (!VM_ALL_VISIBLE(ps->rel, ItemPointerGetBlockNumber(tid),
+							&ps->vmbuffer))
 		{
-			if (!index_fetch_heap(walk->links, walk->link))
+			if (!index_fetch_heap(ps->scan, ps->slot))
 				continue;		/* no visible row behind this entry */
-			*other = slot_getattr(walk->link, okattnum, &isnull);
+			*other = slot_getattr(ps->slot, part->okattnum, &isnull);
 		}
 		else
 		{
-			*other = index_getattr(walk->links->xs_itup,
-								   assoc->walk.ok_index_att,
-								   walk->links->xs_itupdesc, &isnull);
+			*other = index_getattr(ps->scan->xs_itup, part->ok_index_att,
+								   ps->scan->xs_itupdesc, &isnull);
 			/* as in IndexOnlyNext: no heap access, so lock the page */
-			PredicateLockPage(walk->through, ItemPointerGetBlockNumber(tid),
+			PredicateLockPage(ps->rel, ItemPointerGetBlockNumber(tid),
 							  walk->snapshot);
 		}
 		if (!isnull)
@@ -511,6 +808,24 @@ probe_target(LinkWalk *walk, Datum other, bool need_row)
 }
 
 /*
+ * walk_parts
+ *		The parts that may hold links of source: the one it routes to when
+ *		routed (none when no partition accepts it), else all.  Returns how
+ *		many, the first in *first.
+ */
+static int
+walk_parts(LinkWalk *walk, Datum source, int *first)
+{
+	if (walk->through != NULL && walk->assoc->walk.routed)
+	{
+		*first = route_source(walk, source);
+		return *first >= 0 ? 1 : 0;
+	}
+	*first = 0;
+	return walk->nparts;
+}
+
+/*
  * ma_walk_run
  *		Call visit for each link of source whose target row the caller can
  *		see, with that row when need_row (NULL otherwise).  Every link's
@@ -523,20 +838,22 @@ void
 ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
 			bool need_row)
 {
-	AssocWalk  *plan = &walk->assoc->walk;
-	ScanKeyData key;
-	Datum		other;
 	MemoryContext oldcxt = MemoryContextSwitchTo(walk->cxt);
+	int			first;
+	int			n = walk_parts(walk, source, &first);
 
-	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, plan->fk_subtype,
-						   plan->fk_collation, plan->fk_proc, source);
-	index_rescan(walk->links, &key, 1, NULL, 0);
-
-	while (next_link(walk, &other))
+	for (int i = first; i < first + n; i++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (probe_target(walk, other, need_row))
-			visit(need_row ? walk->row : NULL, arg);
+		PartScan   *ps = part_scan(walk, i);
+		Datum		other;
+
+		rescan_part(walk, ps, source, (Datum) 0);
+		while (next_link(walk, ps, &other))
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (probe_target(walk, other, need_row))
+				visit(need_row ? walk->row : NULL, arg);
+		}
 	}
 	MemoryContextSwitchTo(oldcxt);
 }
@@ -548,18 +865,28 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
 void
 ma_walk_close(LinkWalk *walk)
 {
-	if (BufferIsValid(walk->vmbuffer))
-		ReleaseBuffer(walk->vmbuffer);
+	for (int i = 0; i < walk->nparts; i++)
+	{
+		PartScan   *ps = &walk->parts[i];
+
+		if (ps->rel == NULL)
+			continue;
+		if (BufferIsValid(ps->vmbuffer))
+			ReleaseBuffer(ps->vmbuffer);
+		index_endscan(ps->scan);
+		ExecDropSingleTupleTableSlot(ps->slot);
+		index_close(ps->index, NoLock);
+		table_close(ps->rel, NoLock);
+	}
 	if (BufferIsValid(walk->target_vmbuffer))
 		ReleaseBuffer(walk->target_vmbuffer);
 	index_endscan(walk->rows);
-	index_endscan(walk->links);
 	ExecDropSingleTupleTableSlot(walk->row);
-	ExecDropSingleTupleTableSlot(walk->link);
 	index_close(walk->target_index, NoLock);
 	table_close(walk->target, NoLock);
-	index_close(walk->through_index, NoLock);
-	table_close(walk->through, NoLock);
+	if (walk->through != NULL)
+		table_close(walk->through, NoLock);
+	pfree(walk->parts);
 	pfree(walk);
 }
 
@@ -573,27 +900,28 @@ ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 {
 	AssocWalk  *plan = &assoc->walk;
 	LinkWalk   *walk;
-	ScanKeyData keys[2];
-	Datum		other;
+	int			first;
+	int			n;
 
 	if (!plan->checked)
 		plan_walk(assoc);
-	if (!plan->usable || !OidIsValid(plan->ok_proc))
+	if (!plan->usable || !plan->has_usable)
 		return false;
 	walk = open_walk(assoc, 2);
 	if (walk == NULL)
 		return false;
 
-	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
-						   plan->fk_subtype, plan->fk_collation,
-						   plan->fk_proc, source);
-	ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber,
-						   plan->ok_subtype, plan->ok_collation,
-						   plan->ok_proc, target);
-	index_rescan(walk->links, keys, 2, NULL, 0);
 	*linked = false;
-	while (!*linked && next_link(walk, &other))
-		*linked = probe_target(walk, other, false);
+	n = walk_parts(walk, source, &first);
+	for (int i = first; i < first + n && !*linked; i++)
+	{
+		PartScan   *ps = part_scan(walk, i);
+		Datum		other;
+
+		rescan_part(walk, ps, source, target);
+		while (!*linked && next_link(walk, ps, &other))
+			*linked = probe_target(walk, other, false);
+	}
 	ma_walk_close(walk);
 	return true;
 }
