@@ -435,3 +435,218 @@ AS 'MODULE_PATHNAME', 'medium_assoc_drop_chain';
 CREATE VIEW medium_assoc.chains AS
 SELECT c.name, c.steps FROM medium_assoc.registry_chains c;
 GRANT SELECT ON medium_assoc.chains TO PUBLIC;
+
+-- Sharding with PL/Proxy.  The rows of one table (users, say) and the links
+-- of its associations are spread over shards by the hash of their key; the
+-- same hash, defined once here, places rows (a CHECK on each shard uses
+-- shard_of) and routes calls (the router's functions use shard_hash, as
+-- PL/Proxy's RUN ON takes it: the shard is hash & (shards - 1)).  A NULL
+-- key goes to shard 0, where the call answers as on one node.  The key's
+-- text form is hashed, so a key compares alike on every node only for
+-- types whose text form does not depend on settings: router_functions()
+-- accepts integer, text, varchar and uuid keys.
+CREATE FUNCTION medium_assoc.shard_hash(key anyelement)
+RETURNS pg_catalog.int4
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT COALESCE(pg_catalog.hashtext($1::pg_catalog.text), 0) $$;
+
+CREATE FUNCTION medium_assoc.shard_of(key anyelement, shards pg_catalog.int4)
+RETURNS pg_catalog.int4
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT medium_assoc.shard_hash($1) OPERATOR(pg_catalog.&) ($2 OPERATOR(pg_catalog.-) 1) $$;
+
+-- router_cluster(): the router's PL/Proxy cluster, as SQL to run there.
+CREATE FUNCTION medium_assoc.router_cluster(
+    cluster pg_catalog.name,
+    shards pg_catalog.text[],
+    shard_user pg_catalog.name DEFAULT CURRENT_USER,
+    query_timeout pg_catalog.interval DEFAULT '10 s',
+    connect_timeout pg_catalog.interval DEFAULT '2 s')
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $router_cluster$
+DECLARE
+    n int := coalesce(cardinality(shards), 0);
+    qt int := ceil(extract(epoch FROM query_timeout))::int;
+    ct int := ceil(extract(epoch FROM connect_timeout))::int;
+    opts text := '';
+BEGIN
+    IF cluster IS NULL OR shard_user IS NULL OR qt IS NULL OR ct IS NULL THEN
+        RAISE EXCEPTION 'cluster, shard_user and the timeouts must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF n = 0 OR (n & (n - 1)) <> 0 OR array_position(shards, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'a cluster needs a power of two of shards, not %', n
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'PL/Proxy sends a call to the shard hash & (shards - 1).',
+                  HINT = 'Give each shard''s connection string once; to grow, split every shard in two.';
+    END IF;
+    IF qt < 1 OR ct < 1 THEN
+        RAISE EXCEPTION 'the timeouts must be at least one second'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR i IN 1 .. n LOOP
+        -- a shard that is down fails the connection after connect_timeout;
+        -- one that stops answering, the query after query_timeout
+        opts := opts || format(', p%s %L', i - 1,
+                               shards[i] || format(' connect_timeout=%s keepalives=1'
+                                                   ' keepalives_idle=5 keepalives_interval=2'
+                                                   ' keepalives_count=2', ct));
+    END LOOP;
+    RETURN format($s$-- PL/Proxy cluster %1$s, made by medium_assoc.router_cluster()
+CREATE EXTENSION IF NOT EXISTS plproxy;
+CREATE EXTENSION IF NOT EXISTS medium_assoc;
+CREATE SERVER %1$I FOREIGN DATA WRAPPER plproxy
+    OPTIONS (connection_lifetime '1800', query_timeout %2$L%3$s);
+CREATE USER MAPPING FOR PUBLIC SERVER %1$I OPTIONS (user %4$L);
+GRANT USAGE ON FOREIGN SERVER %1$I TO PUBLIC;
+-- a shard that hangs: the router's own statement_timeout ends the call
+DO $do$ BEGIN
+    EXECUTE pg_catalog.format('ALTER DATABASE %%I SET statement_timeout = %%L',
+                              pg_catalog.current_database(), %5$L);
+END $do$;
+$s$, cluster, qt, opts, shard_user, ((qt + ct + 1) * 1000)::text);
+END
+$router_cluster$;
+
+-- router_functions(): for one association of a shard, the router's
+-- functions of the same names and signatures, as SQL to run on the router.
+-- An association whose source is the sharded table is routed by the
+-- source key; one whose target is, fans out to every shard (reads) or
+-- splits its targets by shard (writes).
+CREATE FUNCTION medium_assoc.router_functions(
+    association pg_catalog.text,
+    cluster pg_catalog.name,
+    sharded_by pg_catalog.regclass)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $router_functions$
+DECLARE
+    a record;
+    f record;
+    nsp oid;
+    mode text;
+    keytype regtype;
+    out text := '';
+    body text;
+    args text;
+    call text;
+    types regclass[] := '{}';
+    t regclass;
+BEGIN
+    SELECT r.* INTO a FROM medium_assoc.associations r WHERE r.name = association;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'association "%" does not exist', association
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    IF a.reader IS NULL THEN
+        RAISE EXCEPTION 'association "%" has no reader', association
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Run medium_assoc.repair().';
+    END IF;
+    IF a.source = sharded_by THEN
+        mode := 'routed';
+    ELSIF a.target = sharded_by AND a.kind = 'belongs_to_many' THEN
+        mode := 'fanout';
+    ELSE
+        RAISE EXCEPTION 'association "%" cannot be sharded by %', association, sharded_by
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its source must be the sharded table, or, for belongs_to_many, its target.';
+    END IF;
+    SELECT p.pronamespace, p.proargtypes[0]::regtype INTO nsp, keytype
+      FROM pg_proc p WHERE p.oid = a.reader;
+    IF mode = 'fanout' THEN
+        keytype := (SELECT atttypid::regtype FROM pg_attribute
+                     WHERE attrelid = a.target AND attname = a.target_key);
+    END IF;
+    IF keytype NOT IN ('int2'::regtype, 'int4', 'int8', 'text', 'varchar', 'uuid') THEN
+        RAISE EXCEPTION 'a shard key of type % is not supported', keytype
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Keys are hashed in their text form, which must not depend on settings.';
+    END IF;
+
+    out := format(E'-- router functions of association %s (%s by %s), made by medium_assoc.router_functions()\n' ||
+                  E'CREATE SCHEMA IF NOT EXISTS %I;\n' ||
+                  E'CREATE SCHEMA IF NOT EXISTS medium_assoc_router;\n',
+                  association, mode, sharded_by, (SELECT nspname FROM pg_namespace WHERE oid = nsp));
+
+    FOR f IN
+        SELECT p.oid, p.proname, p.proretset, p.prorettype,
+               pg_get_function_arguments(p.oid) AS args,
+               pg_get_function_result(p.oid) AS result,
+               substr(p.proname, length(a.name) + 1) AS suffix,
+               (SELECT string_agg(format('%I', n), ', ' ORDER BY i)
+                  FROM unnest(p.proargnames) WITH ORDINALITY AS x(n, i)
+                 WHERE p.proargmodes IS NULL OR p.proargmodes[i] IN ('i', 'b')) AS names
+          FROM pg_proc p
+         WHERE p.pronamespace = nsp
+           AND p.proname IN (a.name, a.name || '_batch', a.name || '_links', a.name || '_json',
+                             a.name || '_add', a.name || '_remove', a.name || '_set',
+                             a.name || '_has', a.name || '_count')
+           AND (p.oid = a.reader OR p.proargtypes[0] IN (keytype, (SELECT typarray FROM pg_type WHERE oid = keytype))
+                OR mode = 'fanout')
+         ORDER BY p.oid = a.reader DESC, p.proname
+    LOOP
+        -- the target's row type, which the router has no table for
+        FOR t IN
+            SELECT DISTINCT c.oid::regclass FROM pg_class c
+             WHERE (c.reltype = f.prorettype
+                    OR c.reltype IN (SELECT pa.atttypid FROM pg_attribute pa
+                                       JOIN pg_type ty ON ty.typrelid = pa.attrelid
+                                      WHERE ty.oid = f.prorettype AND pa.attnum > 0))
+               AND c.relkind IN ('r', 'p')
+        LOOP
+            CONTINUE WHEN t = ANY (types);
+            types := types || t;
+            out := out || format(E'DO $do$ BEGIN\n    IF pg_catalog.to_regtype(%L) IS NULL THEN\n' ||
+                                 E'        CREATE TYPE %s AS (%s);\n    END IF;\nEND $do$;\n',
+                                 t::text, t::text,
+                                 (SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum)
+                                    FROM pg_attribute WHERE attrelid = t AND attnum > 0 AND NOT attisdropped));
+        END LOOP;
+
+        call := format('%I.%I(%s)', (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname, f.names);
+        IF mode = 'routed' THEN
+            body := format(E'    CLUSTER %L;\n', cluster) ||
+                    CASE WHEN f.suffix = '_batch'
+                         THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
+                         ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END;
+            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n%s$proxy$;\n',
+                                 (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname,
+                                 f.args, f.result, body);
+        ELSIF f.suffix IN ('', '_batch', '_links') THEN
+            -- every shard's rows, as one node's
+            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
+                                 E'    CLUSTER %L;\n    RUN ON ALL;\n$proxy$;\n',
+                                 (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname,
+                                 f.args, f.result, cluster);
+        ELSIF f.suffix = '_set' THEN
+            -- a set() of a target's sources touches every shard at once
+            CONTINUE;
+        ELSE
+            -- one value per shard, combined on the router
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS SETOF %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
+                                 E'    CLUSTER %L;\n%s    SELECT %s;\n$proxy$;\n',
+                                 f.proname, f.args,
+                                 CASE f.suffix WHEN '_json' THEN 'jsonb' ELSE format_type(f.prorettype, NULL) END,
+                                 cluster,
+                                 CASE WHEN f.suffix IN ('_add', '_remove', '_has')
+                                      THEN E'    SPLIT targets;\n    RUN ON medium_assoc.shard_hash(targets);\n'
+                                      ELSE E'    RUN ON ALL;\n' END,
+                                 CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
+                                      ELSE call || ' AS part' END);
+            args := (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, cardinality(string_to_array(f.names, ', '))) i);
+            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE sql VOLATILE\nAS $sql$\n    %s\n$sql$;\n',
+                                 (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname, f.args, f.result,
+                                 format(CASE f.suffix
+                                            WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%I(%s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
+                                            WHEN '_has' THEN 'SELECT COALESCE(pg_catalog.bool_and(part), true) FROM medium_assoc_router.%I(%s) AS p(part)'
+                                            ELSE 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%I(%s) AS p(part)' END,
+                                        f.proname, args));
+        END IF;
+    END LOOP;
+    RETURN out;
+END
+$router_functions$;
