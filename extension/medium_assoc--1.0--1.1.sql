@@ -638,13 +638,22 @@ BEGIN
                                  CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
                                       ELSE call || ' AS part' END);
             args := (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, cardinality(string_to_array(f.names, ', '))) i);
+            IF f.suffix IN ('_add', '_remove', '_has') THEN
+                -- a NULL list goes, whole, to one shard, which answers as
+                -- one node does
+                out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
+                                     E'    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n$proxy$;\n',
+                                     f.proname || '_whole', f.args, format_type(f.prorettype, NULL), cluster, call);
+            END IF;
             out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE sql VOLATILE\nAS $sql$\n    %s\n$sql$;\n',
                                  (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname, f.args, f.result,
                                  format(CASE f.suffix
-                                            WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%I(%s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
-                                            WHEN '_has' THEN 'SELECT COALESCE(pg_catalog.bool_and(part), true) FROM medium_assoc_router.%I(%s) AS p(part)'
-                                            ELSE 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%I(%s) AS p(part)' END,
-                                        f.proname, args));
+                                            WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%1$I(%3$s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
+                                            -- no shard asked (no targets): what one node answers
+                                            WHEN '_has' THEN 'SELECT CASE WHEN $2 IS NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN true ELSE pg_catalog.bool_and(part) END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
+                                            WHEN '_count' THEN 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
+                                            ELSE 'SELECT CASE WHEN $2 IS NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN 0 ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
+                                        f.proname, f.proname || '_whole', args));
         END IF;
     END LOOP;
     RETURN out;

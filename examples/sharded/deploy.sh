@@ -118,15 +118,16 @@ CREATE TABLE medium_reading_list (
 CREATE INDEX ON medium_reading_list (article_id);
 CREATE INDEX ON medium_reading_list (user_id, saved_at);
 -- replication applies a delete of an article without the foreign key's
--- cascade (its triggers do not fire in the apply worker): this trigger
--- does, so no link is left pointing at a deleted article
+-- cascade (its triggers do not fire in the apply worker, which fires only
+-- row triggers enabled ALWAYS or REPLICA): this one does, so no link is
+-- left pointing at a deleted article
 CREATE FUNCTION medium_articles_deleted() RETURNS trigger LANGUAGE plpgsql AS \$\$
 BEGIN
-    DELETE FROM public.medium_reading_list r USING gone g WHERE r.article_id = g.id;
+    DELETE FROM public.medium_reading_list WHERE article_id = OLD.id;
     RETURN NULL;
 END \$\$;
 CREATE TRIGGER medium_articles_deleted AFTER DELETE ON medium_articles
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION medium_articles_deleted();
+    FOR EACH ROW EXECUTE FUNCTION medium_articles_deleted();
 ALTER TABLE medium_articles ENABLE ALWAYS TRIGGER medium_articles_deleted;
 SELECT medium_assoc.belongs_to_many('medium_users', 'medium_articles',
     'medium_reading_list', 'reading_list', foreign_key => 'user_id');
