@@ -487,12 +487,15 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     FOR i IN 1 .. n LOOP
-        -- a shard that is down fails the connection after connect_timeout;
-        -- one that stops answering, the query after query_timeout
+        -- a shard that is down fails the connection at once; keepalives and
+        -- tcp_user_timeout end a connection the network lost (PL/Proxy's
+        -- own waits do not time out while no byte arrives, so the router's
+        -- statement_timeout below bounds a shard that hangs)
         opts := opts || format(', p%s %L', i - 1,
                                shards[i] || format(' connect_timeout=%s keepalives=1'
                                                    ' keepalives_idle=5 keepalives_interval=2'
-                                                   ' keepalives_count=2', ct));
+                                                   ' keepalives_count=2 tcp_user_timeout=%s',
+                                                   ct, qt * 1000));
     END LOOP;
     RETURN format($s$-- PL/Proxy cluster %1$s, made by medium_assoc.router_cluster()
 CREATE EXTENSION IF NOT EXISTS plproxy;

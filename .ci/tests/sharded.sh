@@ -204,6 +204,27 @@ sleep 1
 n=$(router -c "SELECT count(*) = $(shard 1 -c "SELECT count(*) FROM reading_list($U1)") FROM reading_list($U1)")
 [ "$n" = t ] && pass "shard 1 answering again: the router serves it" || fail "after the hang: $n"
 
+# a shard whose backend hangs while the router holds its connection (a
+# session that already called it): the router's statement_timeout ends it
+cat >"$WORK/warm.sql" <<SQL
+SELECT count(*) >= 0 AS warm FROM reading_list($U1);
+\\! kill -STOP \$(pgrep -P $pm -f 'postgres: 15/${PREFIX}_shard1: postgres medium')
+\\set t0 \`date +%s%N\`
+SELECT count(*) FROM reading_list($U1);
+\\set t1 \`date +%s%N\`
+\\! kill -CONT \$(pgrep -P $pm)
+SELECT ((:t1 - :t0) / 1000000)::int AS ms;
+SELECT count(*) >= 0 AS again FROM reading_list($U1);
+SQL
+out=$(timeout 60 psql -X -At -h 127.0.0.1 -p "$ROUTER" -U postgres -d medium -f "$WORK/warm.sql" 2>&1 || true)
+kill -CONT "$pm" $(pgrep -P "$pm") 2>/dev/null || true
+ms=$(echo "$out" | grep -E '^[0-9]+$' | head -1)
+if echo "$out" | grep -q ERROR && [ -n "$ms" ] && [ "$ms" -le $((limit * 1000)) ] && [ "$(echo "$out" | grep -c '^t$')" = 2 ]; then
+    pass "shard 1's backend hung under an open connection: error after $ms ms ($(echo "$out" | grep ERROR | head -1 | cut -c1-120)), the session works again"
+else
+    fail "shard 1's backend hung under an open connection: $out"
+fi
+
 # --- hazards, as documented ---
 A=$(router -c "SELECT count(*) FROM reading_list($U0)")
 router -c "BEGIN" -c "SELECT reading_list_add($U0, ARRAY[299])" -c "ROLLBACK" >/dev/null

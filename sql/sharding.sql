@@ -1,0 +1,81 @@
+-- Sharding with PL/Proxy, what a shard makes for the router: the hash that
+-- places rows and routes calls, the cluster's configuration and the
+-- association's router functions (their whole text, reviewed here; the
+-- deployment itself is .ci/tests/sharded.sh), and every error.
+\set VERBOSITY sqlstate
+
+-- one hash for every key type: the text form's, 0 for NULL
+SELECT medium_assoc.shard_hash(5) AS int4, medium_assoc.shard_hash(5::bigint) AS int8,
+       medium_assoc.shard_hash('5'::text) AS text, medium_assoc.shard_hash(NULL::int) AS null;
+SELECT n, medium_assoc.shard_of(n, 1) AS of1, medium_assoc.shard_of(n, 2) AS of2,
+       medium_assoc.shard_of(n, 4) AS of4
+FROM generate_series(1, 6) n;
+-- shard_of is what PL/Proxy computes: hash & (shards - 1)
+SELECT bool_and(medium_assoc.shard_of(n, 8) = (medium_assoc.shard_hash(n) & 7)) AS masks,
+       bool_and(medium_assoc.shard_of(n, 8) BETWEEN 0 AND 7) AS in_range
+FROM generate_series(-1000, 1000) n;
+-- usable in a CHECK (immutable)
+CREATE TABLE sh_users (id int PRIMARY KEY CHECK (medium_assoc.shard_of(id, 2) = 0), name text);
+INSERT INTO sh_users SELECT n, 'u' || n FROM generate_series(1, 20) n
+ WHERE medium_assoc.shard_of(n, 2) = 0;
+INSERT INTO sh_users VALUES ((SELECT min(n) FROM generate_series(1, 20) n
+                              WHERE medium_assoc.shard_of(n, 2) = 1), 'elsewhere');
+
+-- the cluster
+SELECT medium_assoc.router_cluster('medium_cluster',
+    ARRAY['host=10.0.0.1 dbname=medium', 'host=10.0.0.2 dbname=medium'], 'app', '5 s');
+SELECT medium_assoc.router_cluster('c', ARRAY['a', 'b', 'c']);
+SELECT medium_assoc.router_cluster('c', '{}');
+SELECT medium_assoc.router_cluster('c', ARRAY['a', NULL]);
+SELECT medium_assoc.router_cluster('c', ARRAY['a'], query_timeout => '0.2 s');
+SELECT medium_assoc.router_cluster(NULL, ARRAY['a']);
+
+-- the router functions of an association and of its reverse
+CREATE TABLE sh_articles (id int PRIMARY KEY, title text NOT NULL);
+CREATE TABLE sh_reads (
+    user_id int NOT NULL REFERENCES sh_users ON DELETE CASCADE,
+    article_id int NOT NULL REFERENCES sh_articles ON DELETE CASCADE,
+    saved_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, article_id));
+CREATE INDEX ON sh_reads (article_id);
+SELECT medium_assoc.belongs_to_many('sh_users', 'sh_articles', 'sh_reads', 'sh_list');
+SELECT medium_assoc.belongs_to_many('sh_articles', 'sh_users', 'sh_reads', 'sh_readers',
+                                    foreign_key => 'article_id');
+\pset format unaligned
+\pset tuples_only on
+SELECT medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_users');
+SELECT medium_assoc.router_functions('sh_readers', 'medium_cluster', 'sh_users');
+\pset format aligned
+\pset tuples_only off
+
+-- one PL/Proxy function per helper, and for each fanned-out value the
+-- SQL function that combines the shards' answers
+SELECT count(*) AS router_functions,
+       count(*) FILTER (WHERE l ~ 'LANGUAGE plproxy VOLATILE') AS plproxy,
+       count(*) FILTER (WHERE l ~ 'LANGUAGE sql VOLATILE') AS sql_wrappers
+FROM regexp_split_to_table(medium_assoc.router_functions('sh_readers', 'medium_cluster', 'sh_users')
+                           || medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_users'),
+                           E'CREATE FUNCTION') l
+WHERE l ~ '^ ';
+
+-- what cannot be routed
+SELECT medium_assoc.router_functions('no_such_alias', 'medium_cluster', 'sh_users');
+SELECT medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_reads');
+CREATE TABLE sh_tags (code numeric PRIMARY KEY);
+CREATE TABLE sh_user_tags (user_id int REFERENCES sh_users, code numeric REFERENCES sh_tags,
+                           PRIMARY KEY (code, user_id));
+SELECT medium_assoc.belongs_to_many('sh_tags', 'sh_users', 'sh_user_tags', 'sh_tag_users',
+                                    foreign_key => 'code');
+SELECT medium_assoc.belongs_to_many('sh_users', 'sh_tags', 'sh_user_tags', 'sh_user_tags_of',
+                                    foreign_key => 'user_id');
+-- routed by a numeric key: its text form is not canonical (1.0 and 1)
+SELECT medium_assoc.router_functions('sh_tag_users', 'medium_cluster', 'sh_tags');
+-- fanned out by the users' integer key, whatever the source's key
+SELECT position('SPLIT targets' IN medium_assoc.router_functions('sh_tag_users', 'medium_cluster', 'sh_users')) > 0 AS split;
+SELECT medium_assoc.router_functions('sh_user_tags_of', 'medium_cluster', 'sh_users') IS NOT NULL AS routed_by_int_key;
+-- a has_many is routed by its source, never fanned out
+CREATE TABLE sh_posts (id int PRIMARY KEY, user_id int REFERENCES sh_users);
+SELECT medium_assoc.has_many('sh_users', 'sh_posts', 'sh_posts_of');
+SELECT medium_assoc.router_functions('sh_posts_of', 'medium_cluster', 'sh_posts');
+SELECT position('RUN ON medium_assoc.shard_hash(source)' IN
+                medium_assoc.router_functions('sh_posts_of', 'medium_cluster', 'sh_users')) > 0 AS routed;
