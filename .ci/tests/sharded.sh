@@ -249,7 +249,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 dangling=$( (shard 0 -c "SELECT count(*) FROM medium_reading_list r WHERE NOT EXISTS (SELECT 1 FROM medium_articles a WHERE a.id = r.article_id)"
-             shard 1 -c "SELECT count(*) FROM medium_reading_list r WHERE NOT EXISTS (SELECT 1 FROM medium_articles a WHERE a.id = r.article_id)") | paste -sd+ | bc)
+             shard 1 -c "SELECT count(*) FROM medium_reading_list r WHERE NOT EXISTS (SELECT 1 FROM medium_articles a WHERE a.id = r.article_id)") | awk '{ s += $1 } END { print s }')
 [ "$dangling" = 0 ] && [ "$(router -c "SELECT readers_count(10)")" = 0 ] \
     && pass "deleting articles on the origin leaves no dangling link on the shards" \
     || fail "dangling links after an origin delete: $dangling"
