@@ -442,82 +442,91 @@ GRANT SELECT ON medium_assoc.chains TO PUBLIC;
 -- shard_of) and routes calls (the router's functions use shard_hash, as
 -- PL/Proxy's RUN ON takes it: the shard is hash & (shards - 1)).  A NULL
 -- key goes to shard 0, where the call answers as on one node.  The key's
--- text form is hashed, so a key compares alike on every node only for
+-- text form is hashed (with the "C" collation, so that a column's
+-- collation cannot change it), so a key hashes alike on every node only for
 -- types whose text form does not depend on settings: router_functions()
 -- accepts integer, text, varchar and uuid keys.
 CREATE FUNCTION medium_assoc.shard_hash(key anyelement)
 RETURNS pg_catalog.int4
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT COALESCE(pg_catalog.hashtext($1::pg_catalog.text), 0) $$;
+AS $$ SELECT COALESCE(pg_catalog.hashtext($1::pg_catalog.text COLLATE "C"), 0) $$;
 
 CREATE FUNCTION medium_assoc.shard_of(key anyelement, shards pg_catalog.int4)
 RETURNS pg_catalog.int4
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT medium_assoc.shard_hash($1) OPERATOR(pg_catalog.&) ($2 OPERATOR(pg_catalog.-) 1) $$;
 
+-- One line of a generated script's header: a name, quoted, on one line.
+CREATE FUNCTION medium_assoc._header_name(name pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT pg_catalog.regexp_replace(pg_catalog.quote_ident($1), '[[:cntrl:]]', '?', 'g') $$;
+
 -- router_cluster(): the router's PL/Proxy cluster, as SQL to run there.
 CREATE FUNCTION medium_assoc.router_cluster(
     cluster pg_catalog.name,
     shards pg_catalog.text[],
     shard_user pg_catalog.name DEFAULT CURRENT_USER,
-    query_timeout pg_catalog.interval DEFAULT '10 s',
-    connect_timeout pg_catalog.interval DEFAULT '2 s')
+    timeout pg_catalog.interval DEFAULT '10 s')
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $router_cluster$
 DECLARE
+    conns text[] := ARRAY(SELECT c FROM unnest(shards) AS c);
     n int := coalesce(cardinality(shards), 0);
-    qt int := ceil(extract(epoch FROM query_timeout))::int;
-    ct int := ceil(extract(epoch FROM connect_timeout))::int;
+    secs int := ceil(extract(epoch FROM timeout))::int;
     opts text := '';
 BEGIN
-    IF cluster IS NULL OR shard_user IS NULL OR qt IS NULL OR ct IS NULL THEN
-        RAISE EXCEPTION 'cluster, shard_user and the timeouts must not be null'
+    IF cluster IS NULL OR shard_user IS NULL OR shards IS NULL OR secs IS NULL THEN
+        RAISE EXCEPTION 'cluster, shards, shard_user and timeout must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF n = 0 OR (n & (n - 1)) <> 0 OR array_position(shards, NULL) IS NOT NULL THEN
+    IF array_position(conns, NULL) IS NOT NULL OR array_ndims(shards) > 1 THEN
+        RAISE EXCEPTION 'shards must be a list of connection strings, one per shard'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF n = 0 OR (n & (n - 1)) <> 0 THEN
         RAISE EXCEPTION 'a cluster needs a power of two of shards, not %', n
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'PL/Proxy sends a call to the shard hash & (shards - 1).',
-                  HINT = 'Give each shard''s connection string once; to grow, split every shard in two.';
+                  HINT = 'To grow, split every shard in two.';
     END IF;
-    IF qt < 1 OR ct < 1 THEN
-        RAISE EXCEPTION 'the timeouts must be at least one second'
+    IF secs < 1 THEN
+        RAISE EXCEPTION 'timeout must be at least one second'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     FOR i IN 1 .. n LOOP
-        -- a shard that is down fails the connection at once; keepalives and
-        -- tcp_user_timeout end a connection the network lost (PL/Proxy's
-        -- own waits do not time out while no byte arrives, so the router's
-        -- statement_timeout below bounds a shard that hangs)
+        -- keepalives and tcp_user_timeout end a connection the network lost
         opts := opts || format(', p%s %L', i - 1,
-                               shards[i] || format(' connect_timeout=%s keepalives=1'
-                                                   ' keepalives_idle=5 keepalives_interval=2'
-                                                   ' keepalives_count=2 tcp_user_timeout=%s',
-                                                   ct, qt * 1000));
+                               conns[i] || format(' keepalives=1 keepalives_idle=5'
+                                                  ' keepalives_interval=2 keepalives_count=2'
+                                                  ' tcp_user_timeout=%s', secs * 1000));
     END LOOP;
     RETURN format($s$-- PL/Proxy cluster %1$s, made by medium_assoc.router_cluster()
 CREATE EXTENSION IF NOT EXISTS plproxy;
 CREATE EXTENSION IF NOT EXISTS medium_assoc;
-CREATE SERVER %1$I FOREIGN DATA WRAPPER plproxy
-    OPTIONS (connection_lifetime '1800', query_timeout %2$L%3$s);
-CREATE USER MAPPING FOR PUBLIC SERVER %1$I OPTIONS (user %4$L);
-GRANT USAGE ON FOREIGN SERVER %1$I TO PUBLIC;
--- a shard that hangs: the router's own statement_timeout ends the call
+CREATE SERVER %2$I FOREIGN DATA WRAPPER plproxy
+    OPTIONS (connection_lifetime '1800', query_timeout %3$L%4$s);
+CREATE USER MAPPING FOR PUBLIC SERVER %2$I OPTIONS (user %5$L);
+GRANT USAGE ON FOREIGN SERVER %2$I TO PUBLIC;
+-- PL/Proxy's query_timeout counts only while a shard sends something, and
+-- no connection attempt of its own times out: the router database's
+-- statement_timeout bounds a call to a shard that hangs
 DO $do$ BEGIN
     EXECUTE pg_catalog.format('ALTER DATABASE %%I SET statement_timeout = %%L',
-                              pg_catalog.current_database(), %5$L);
+                              pg_catalog.current_database(), %6$L);
 END $do$;
-$s$, cluster, qt, opts, shard_user, ((qt + ct + 1) * 1000)::text);
+$s$, medium_assoc._header_name(cluster), cluster, secs, opts, shard_user,
+     ((secs + 2) * 1000)::text);
 END
 $router_cluster$;
 
 -- router_functions(): for one association of a shard, the router's
 -- functions of the same names and signatures, as SQL to run on the router.
 -- An association whose source is the sharded table is routed by the
--- source key; one whose target is, fans out to every shard (reads) or
--- splits its targets by shard (writes).
+-- source key; a belongs_to_many whose target is, fans out to every shard
+-- (reads) or splits its targets by shard (writes).
 CREATE FUNCTION medium_assoc.router_functions(
     association pg_catalog.text,
     cluster pg_catalog.name,
@@ -529,16 +538,21 @@ AS $router_functions$
 DECLARE
     a record;
     f record;
-    nsp oid;
+    nsp name;
     mode text;
+    srctype regtype;
     keytype regtype;
-    out text := '';
+    out text;
     body text;
-    args text;
     call text;
+    params text;
     types regclass[] := '{}';
     t regclass;
 BEGIN
+    IF association IS NULL OR cluster IS NULL OR sharded_by IS NULL THEN
+        RAISE EXCEPTION 'association, cluster and sharded_by must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     SELECT r.* INTO a FROM medium_assoc.associations r WHERE r.name = association;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'association "%" does not exist', association
@@ -549,7 +563,11 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Run medium_assoc.repair().';
     END IF;
-    IF a.source = sharded_by THEN
+    IF a.source = sharded_by AND a.target = sharded_by THEN
+        RAISE EXCEPTION 'association "%" links % to itself, across shards', association, sharded_by
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'A routed call sees only the targets on its source''s shard.';
+    ELSIF a.source = sharded_by THEN
         mode := 'routed';
     ELSIF a.target = sharded_by AND a.kind = 'belongs_to_many' THEN
         mode := 'fanout';
@@ -558,48 +576,50 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'Its source must be the sharded table, or, for belongs_to_many, its target.';
     END IF;
-    SELECT p.pronamespace, p.proargtypes[0]::regtype INTO nsp, keytype
-      FROM pg_proc p WHERE p.oid = a.reader;
-    IF mode = 'fanout' THEN
-        keytype := (SELECT atttypid::regtype FROM pg_attribute
-                     WHERE attrelid = a.target AND attname = a.target_key);
-    END IF;
+    SELECT n.nspname, p.proargtypes[0]::regtype INTO nsp, srctype
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = a.reader;
+    keytype := CASE mode WHEN 'routed' THEN srctype
+                         ELSE (SELECT atttypid::regtype FROM pg_attribute
+                                WHERE attrelid = a.target AND attname = a.target_key) END;
     IF keytype NOT IN ('int2'::regtype, 'int4', 'int8', 'text', 'varchar', 'uuid') THEN
         RAISE EXCEPTION 'a shard key of type % is not supported', keytype
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'Keys are hashed in their text form, which must not depend on settings.';
     END IF;
 
-    out := format(E'-- router functions of association %s (%s by %s), made by medium_assoc.router_functions()\n' ||
-                  E'CREATE SCHEMA IF NOT EXISTS %I;\n' ||
-                  E'CREATE SCHEMA IF NOT EXISTS medium_assoc_router;\n',
-                  association, mode, sharded_by, (SELECT nspname FROM pg_namespace WHERE oid = nsp));
+    out := format(E'-- router functions of association %s (%s), made by medium_assoc.router_functions()\n' ||
+                  E'CREATE SCHEMA IF NOT EXISTS %I;\n',
+                  medium_assoc._header_name(association), mode, nsp);
+    IF mode = 'fanout' THEN
+        out := out || E'CREATE SCHEMA IF NOT EXISTS medium_assoc_router;\n';
+    END IF;
 
     FOR f IN
-        SELECT p.oid, p.proname, p.proretset, p.prorettype,
+        SELECT p.oid, p.proname, p.proretset, p.prorettype, p.pronargs,
                pg_get_function_arguments(p.oid) AS args,
                pg_get_function_result(p.oid) AS result,
                substr(p.proname, length(a.name) + 1) AS suffix,
-               (SELECT string_agg(format('%I', n), ', ' ORDER BY i)
+               (SELECT string_agg(format('%I', x.n), ', ' ORDER BY x.i)
                   FROM unnest(p.proargnames) WITH ORDINALITY AS x(n, i)
-                 WHERE p.proargmodes IS NULL OR p.proargmodes[i] IN ('i', 'b')) AS names
+                 WHERE p.proargmodes IS NULL OR p.proargmodes[x.i] IN ('i', 'b')) AS names
           FROM pg_proc p
-         WHERE p.pronamespace = nsp
+         WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = nsp)
            AND p.proname IN (a.name, a.name || '_batch', a.name || '_links', a.name || '_json',
                              a.name || '_add', a.name || '_remove', a.name || '_set',
                              a.name || '_has', a.name || '_count')
-           AND (p.oid = a.reader OR p.proargtypes[0] IN (keytype, (SELECT typarray FROM pg_type WHERE oid = keytype))
-                OR mode = 'fanout')
+           AND p.proargtypes[0] IN (srctype, (SELECT typarray FROM pg_type WHERE oid = srctype))
          ORDER BY p.oid = a.reader DESC, p.proname
     LOOP
         -- the target's row type, which the router has no table for
         FOR t IN
             SELECT DISTINCT c.oid::regclass FROM pg_class c
-             WHERE (c.reltype = f.prorettype
+             WHERE c.relkind IN ('r', 'p')
+               AND (c.reltype = f.prorettype
                     OR c.reltype IN (SELECT pa.atttypid FROM pg_attribute pa
                                        JOIN pg_type ty ON ty.typrelid = pa.attrelid
-                                      WHERE ty.oid = f.prorettype AND pa.attnum > 0))
-               AND c.relkind IN ('r', 'p')
+                                      WHERE ty.oid = f.prorettype AND pa.attnum > 0)
+                    OR c.reltype IN (SELECT u.t FROM pg_proc pp, unnest(pp.proallargtypes) AS u(t)
+                                     WHERE pp.oid = f.oid))
         LOOP
             CONTINUE WHEN t = ANY (types);
             types := types || t;
@@ -610,21 +630,20 @@ BEGIN
                                     FROM pg_attribute WHERE attrelid = t AND attnum > 0 AND NOT attisdropped));
         END LOOP;
 
-        call := format('%I.%I(%s)', (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname, f.names);
+        call := format('%I.%I(%s)', nsp, f.proname, f.names);
+        params := (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, f.pronargs) i);
         IF mode = 'routed' THEN
             body := format(E'    CLUSTER %L;\n', cluster) ||
                     CASE WHEN f.suffix = '_batch'
                          THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
                          ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END;
             out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n%s$proxy$;\n',
-                                 (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname,
-                                 f.args, f.result, body);
+                                 nsp, f.proname, f.args, f.result, body);
         ELSIF f.suffix IN ('', '_batch', '_links') THEN
             -- every shard's rows, as one node's
             out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
                                  E'    CLUSTER %L;\n    RUN ON ALL;\n$proxy$;\n',
-                                 (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname,
-                                 f.args, f.result, cluster);
+                                 nsp, f.proname, f.args, f.result, cluster);
         ELSIF f.suffix = '_set' THEN
             -- a set() of a target's sources touches every shard at once
             CONTINUE;
@@ -640,23 +659,28 @@ BEGIN
                                       ELSE E'    RUN ON ALL;\n' END,
                                  CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
                                       ELSE call || ' AS part' END);
-            args := (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, cardinality(string_to_array(f.names, ', '))) i);
             IF f.suffix IN ('_add', '_remove', '_has') THEN
-                -- a NULL list goes, whole, to one shard, which answers as
-                -- one node does
+                -- a NULL or empty list goes, whole, to one shard, which
+                -- answers (or fails) as one node does
                 out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
                                      E'    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n$proxy$;\n',
                                      f.proname || '_whole', f.args, format_type(f.prorettype, NULL), cluster, call);
             END IF;
             out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE sql VOLATILE\nAS $sql$\n    %s\n$sql$;\n',
-                                 (SELECT nspname FROM pg_namespace WHERE oid = nsp), f.proname, f.args, f.result,
+                                 nsp, f.proname, f.args, f.result,
                                  format(CASE f.suffix
                                             WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%1$I(%3$s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
-                                            -- no shard asked (no targets): what one node answers
-                                            WHEN '_has' THEN 'SELECT CASE WHEN $2 IS NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN true ELSE pg_catalog.bool_and(part) END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
                                             WHEN '_count' THEN 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
-                                            ELSE 'SELECT CASE WHEN $2 IS NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN 0 ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
-                                        f.proname, f.proname || '_whole', args));
+                                            -- all linked: false if a shard says so, else NULL if one does (a NULL target)
+                                            WHEN '_has' THEN 'SELECT CASE WHEN $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.bool_or(NOT part) THEN false WHEN pg_catalog.bool_or(part IS NULL) THEN NULL ELSE true END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
+                                            ELSE 'SELECT CASE WHEN $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
+                                        f.proname, f.proname || '_whole', params));
+        END IF;
+        IF f.suffix IN ('_add', '_remove', '_set') THEN
+            -- writes: EXECUTE only for those granted it on the router, as
+            -- the shards let only some roles write links
+            out := out || format(E'REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC;\n',
+                                 nsp, f.proname, pg_get_function_identity_arguments(f.oid));
         END IF;
     END LOOP;
     RETURN out;

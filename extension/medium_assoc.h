@@ -141,6 +141,7 @@ typedef struct WalkPart
 {
 	Oid			relid;
 	Oid			index;			/* btree index led by the foreign key */
+	AttrNumber	fkattnum;		/* the foreign key's column in relid */
 	AttrNumber	okattnum;		/* the other key's column in relid */
 	AttrNumber *scopeattnum;	/* the scope's columns in relid */
 	int			ok_index_att;	/* ok's column in that index, or 0: then the
@@ -163,6 +164,7 @@ typedef struct WalkPart
  */
 typedef struct AssocWalk
 {
+	MemoryContext cxt;			/* holds this plan; retired when replaced */
 	bool		checked;
 	bool		usable;
 	bool		partitioned;	/* parts are the through table's partitions */

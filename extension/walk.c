@@ -15,10 +15,27 @@
  * probed, as the statement's join does: a visible link does not imply a
  * visible target, whatever foreign key there is (inside a cascade, under
  * DISABLE TRIGGER or session_replication_role = replica).  Otherwise
- * (column privileges, RLS, partitioned or inherited tables, missing index)
- * the caller falls back to the prepared statement, which gives identical
- * results.  USAGE on the tables' schemas is checked by the callers, on
- * either path (access.c).
+ * (column privileges, RLS, inheritance children, a partitioned target, a
+ * missing index) the caller falls back to the prepared statement, which
+ * gives identical results.  USAGE on the tables' schemas is checked by the
+ * callers, on either path (access.c).
+ *
+ * A partitioned through table is walked partition by partition, each with
+ * its own index and column numbers, as the statement's Append of index
+ * scans would; when its partition key is the foreign key alone (hash, list
+ * or range, the column's default operator class and collation), a
+ * source's partition is found by routing its key as an INSERT routes a
+ * row, so one index is searched, as after the statement's partition
+ * pruning.  Privileges and row-level security are the partitioned table's,
+ * as for the statement.  The partition descriptor is read once per walk,
+ * as the executor's partition directory does, so a concurrent ATTACH does
+ * not change what an open walk sees.  A partition is locked when first
+ * scanned; if that lets in an invalidation (its own index dropped, say),
+ * the partition is planned again under the lock, and scanned without an
+ * index if it has none left.  A relcache invalidation of a partition makes
+ * the walk be planned again (ma_walk_reads); each plan lives in its own
+ * memory context, retired at the end of the transaction when replaced, as
+ * an open walk keeps using the plan it opened with.
  *
  *-------------------------------------------------------------------------
  */
@@ -26,59 +43,97 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/itup.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/transam.h"
 #include "access/visibilitymap.h"
-#include "access/itup.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
-#include "partitioning/partbounds.h"
-#include "partitioning/partdesc.h"
-#include "utils/partcache.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
+#include "partitioning/partbounds.h"
+#include "partitioning/partdesc.h"
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
-#include "access/transam.h"
 #include "utils/typcache.h"
 
 #include "medium_assoc.h"
+
+/* the scan of one part, opened on first use */
+typedef struct PartScan
+{
+	const WalkPart *part;
+	Relation	rel;			/* NULL until opened */
+	Relation	index;			/* NULL when scanned without an index */
+	TupleTableSlot *slot;
+	IndexScanDesc scan;
+	TableScanDesc heap;			/* without an index: the heap, with keys */
+	ScanKeyData keys[2];
+	Buffer		vmbuffer;		/* visibility map page, when index-only */
+} PartScan;
+
+/* an open walk: the relations, slots and index scans of one association */
+struct LinkWalk
+{
+	MemoryContext cxt;			/* lives as long as the walk: scans allocate */
+	Association *assoc;
+	AssocWalk	plan;			/* as when the walk opened */
+	Snapshot	snapshot;
+	int			nkeys;			/* scan keys on the through indexes */
+	Relation	through;		/* the partitioned through table, or NULL */
+	PartitionDesc partitions;	/* its partitions, as when the walk opened */
+	PartScan   *parts;
+	Relation	target;
+	Relation	target_index;
+	TupleTableSlot *row;
+	IndexScanDesc rows;
+	Buffer		target_vmbuffer;	/* visibility map page of the target */
+};
 
 static bool find_index(Oid relid, AttrNumber attnum, bool unique,
 					   Oid valtype, AttrNumber wanted, Oid *indexoid,
 					   RegProcedure *proc, Oid *subtype, Oid *collation,
 					   int *wanted_att);
 static void plan_walk(Association *assoc);
-static bool plan_parts(Association *assoc);
-static bool plan_part(Association *assoc, Oid relid, WalkPart *part);
+static bool plan_parts(Association *assoc, AssocWalk *plan);
+static bool plan_part(Association *assoc, Oid relid, WalkPart *part,
+					  TransactionId *checkxmin);
+static AttrNumber partition_attnum(Oid through, Oid relid, AttrNumber attnum);
 static bool plan_routing(Association *assoc, Relation through);
 static void plan_has(Association *assoc, WalkPart *part);
-static bool plan_scope(Association *assoc);
+static bool plan_scope(Association *assoc, AssocWalk *plan);
 static bool index_matches_column(Relation index, int i, Oid relid,
 								 AttrNumber attnum);
 static bool index_usable_now(Relation index);
-static bool parts_usable_now(const AssocWalk *plan);
+static bool xmin_usable_now(TransactionId checkxmin);
+static bool plan_current(const LinkWalk *walk);
 static LinkWalk *open_walk(Association *assoc, int nkeys);
 static bool open_partitions(LinkWalk *walk);
-static struct PartScan *part_scan(LinkWalk *walk, int i);
+static PartScan *part_scan(LinkWalk *walk, int i);
+static void replan_part(LinkWalk *walk, PartScan *ps);
 static int	route_source(LinkWalk *walk, Datum source);
+static int	walk_parts(LinkWalk *walk, Datum source, int *first);
 static Oid	column_collation(Oid relid, AttrNumber attnum);
 static bool may_walk(Oid relid);
 static bool probe_target(LinkWalk *walk, Datum other, bool need_row);
-static bool may_call_walk_functions(const Association *assoc, int nkeys);
-static bool scope_matches(const Association *assoc, const WalkPart *part,
+static bool may_call_walk_functions(const Association *assoc,
+									const AssocWalk *plan, int nkeys);
+static bool scope_matches(const LinkWalk *walk, const WalkPart *part,
 						  TupleTableSlot *slot);
-static bool next_link(LinkWalk *walk, struct PartScan *ps, Datum *other);
-static void rescan_part(LinkWalk *walk, struct PartScan *ps, Datum source,
+static bool next_link(LinkWalk *walk, PartScan *ps, Datum *other);
+static void rescan_part(LinkWalk *walk, PartScan *ps, Datum source,
 						Datum target);
 
 /*
@@ -100,6 +155,10 @@ index_matches_column(Relation index, int i, Oid relid, AttrNumber attnum)
 		lookup_type_cache(coltype, TYPECACHE_BTREE_OPFAMILY)->btree_opf;
 }
 
+/*
+ * column_collation
+ *		The collation of a table column.
+ */
 static Oid
 column_collation(Oid relid, AttrNumber attnum)
 {
@@ -216,34 +275,43 @@ plan_has(Association *assoc, WalkPart *part)
 }
 
 /*
+ * partition_attnum
+ *		The number in relid (the through table or a partition of it) of the
+ *		through table's column attnum: partitions may number their columns
+ *		differently, never name them differently.
+ */
+static AttrNumber
+partition_attnum(Oid through, Oid relid, AttrNumber attnum)
+{
+	if (relid == through)
+		return attnum;
+	return get_attnum(relid, get_attname(through, attnum, false));
+}
+
+/*
  * plan_part
  *		Work out how to scan the links in relid (the through table or one of
- *		its partitions, whose columns may be numbered differently): false
- *		when it has no usable index led by the foreign key.
+ *		its partitions, whose columns may be numbered differently): its
+ *		column numbers always, then false when it has no usable index led
+ *		by the foreign key.  An index built over broken HOT chains raises
+ *		*checkxmin to its xmin.
  */
 static bool
-plan_part(Association *assoc, Oid relid, WalkPart *part)
+plan_part(Association *assoc, Oid relid, WalkPart *part,
+		  TransactionId *checkxmin)
 {
 	AssocDef   *def = assoc->def;
-	AttrNumber	fkattnum = def->keyattnum[MA_FK];
 	Relation	index;
 
-	if (relid != def->through)
-	{
-		fkattnum = get_attnum(relid, get_attname(def->through, fkattnum, false));
-		part->okattnum = get_attnum(relid, get_attname(def->through,
-													   def->keyattnum[MA_OK],
-													   false));
-	}
-	else
-		part->okattnum = def->keyattnum[MA_OK];
 	part->relid = relid;
+	part->fkattnum = partition_attnum(def->through, relid, def->keyattnum[MA_FK]);
+	part->okattnum = partition_attnum(def->through, relid, def->keyattnum[MA_OK]);
 	part->scopeattnum = palloc(sizeof(AttrNumber) * Max(def->nscope, 1));
 	for (int i = 0; i < def->nscope; i++)
-		part->scopeattnum[i] = relid == def->through ? def->scopeattnum[i] :
-			get_attnum(relid, get_attname(def->through, def->scopeattnum[i],
-										  false));
-	if (!find_index(relid, fkattnum, false, assoc->keytype[MA_SK],
+		part->scopeattnum[i] = partition_attnum(def->through, relid,
+												def->scopeattnum[i]);
+	part->index = InvalidOid;
+	if (!find_index(relid, part->fkattnum, false, assoc->keytype[MA_SK],
 					part->okattnum, &part->index, &part->fk_proc,
 					&part->fk_subtype, &part->fk_collation,
 					&part->ok_index_att))
@@ -252,15 +320,14 @@ plan_part(Association *assoc, Oid relid, WalkPart *part)
 	if (def->nscope > 0)
 		part->ok_index_att = 0;
 
-	/* as in the planner's get_relation_info: see parts_usable_now */
 	index = index_open(part->index, AccessShareLock);
 	if (index->rd_index->indcheckxmin)
 	{
 		TransactionId xmin = HeapTupleHeaderGetXmin(index->rd_indextuple->t_data);
 
-		if (!TransactionIdIsValid(assoc->walk.checkxmin) ||
-			TransactionIdFollows(xmin, assoc->walk.checkxmin))
-			assoc->walk.checkxmin = xmin;
+		if (!TransactionIdIsValid(*checkxmin) ||
+			TransactionIdFollows(xmin, *checkxmin))
+			*checkxmin = xmin;
 	}
 	index_close(index, AccessShareLock);
 	return true;
@@ -289,8 +356,8 @@ plan_routing(Association *assoc, Relation through)
 		return false;
 	tc = lookup_type_cache(keytype,
 						   TYPECACHE_BTREE_OPFAMILY | TYPECACHE_HASH_OPFAMILY);
-	opfamily = key->strategy == PARTITION_STRATEGY_HASH ? tc->hash_opf :
-		tc->btree_opf;
+	opfamily = get_partition_strategy(key) == PARTITION_STRATEGY_HASH ?
+		tc->hash_opf : tc->btree_opf;
 	return key->partopfamily[0] == opfamily &&
 		key->partcollation[0] == column_collation(RelationGetRelid(through),
 												  key->partattrs[0]);
@@ -303,39 +370,38 @@ plan_routing(Association *assoc, Relation through)
  *		partitioned or foreign is left to the statement).
  */
 static bool
-plan_parts(Association *assoc)
+plan_parts(Association *assoc, AssocWalk *plan)
 {
 	AssocDef   *def = assoc->def;
-	AssocWalk  *walk = &assoc->walk;
 	Relation	through;
 	PartitionDesc desc;
+	WalkPart   *parts;
 	bool		ok = true;
 
-	walk->checkxmin = InvalidTransactionId;
-	walk->has_usable = true;
+	plan->has_usable = true;
 	if (get_rel_relkind(def->through) == RELKIND_RELATION)
 	{
-		walk->partitioned = walk->routed = false;
-		walk->nparts = 1;
-		walk->parts = palloc0(sizeof(WalkPart));
-		ok = plan_part(assoc, def->through, &walk->parts[0]);
-		walk->has_usable = OidIsValid(walk->parts[0].ok_proc);
+		parts = palloc0(sizeof(WalkPart));
+		plan->parts = parts;
+		plan->nparts = 1;
+		ok = plan_part(assoc, def->through, &parts[0], &plan->checkxmin);
+		plan->has_usable = OidIsValid(parts[0].ok_proc);
 		return ok;
 	}
 
 	through = table_open(def->through, AccessShareLock);
 	desc = RelationGetPartitionDesc(through, true);
-	walk->partitioned = true;
-	walk->routed = plan_routing(assoc, through);
-	walk->nparts = desc->nparts;
-	walk->parts = palloc0(sizeof(WalkPart) * Max(desc->nparts, 1));
+	plan->partitioned = true;
+	plan->routed = plan_routing(assoc, through);
+	parts = palloc0(sizeof(WalkPart) * Max(desc->nparts, 1));
+	plan->parts = parts;
+	plan->nparts = desc->nparts;
 	for (int i = 0; i < desc->nparts && ok; i++)
 	{
 		ok = get_rel_relkind(desc->oids[i]) == RELKIND_RELATION &&
-			!has_subclass(desc->oids[i]) &&
-			plan_part(assoc, desc->oids[i], &walk->parts[i]);
-		if (ok && !OidIsValid(walk->parts[i].ok_proc))
-			walk->has_usable = false;
+			plan_part(assoc, desc->oids[i], &parts[i], &plan->checkxmin);
+		if (ok && !OidIsValid(parts[i].ok_proc))
+			plan->has_usable = false;
 	}
 	table_close(through, AccessShareLock);
 	return ok;
@@ -346,13 +412,12 @@ plan_parts(Association *assoc)
  *		The equality function of each scope column's type.
  */
 static bool
-plan_scope(Association *assoc)
+plan_scope(Association *assoc, AssocWalk *plan)
 {
 	AssocDef   *def = assoc->def;
-	AssocWalk  *walk = &assoc->walk;
 
-	walk->scope_eq = palloc0(sizeof(FmgrInfo) * Max(def->nscope, 1));
-	walk->scope_collation = palloc0(sizeof(Oid) * Max(def->nscope, 1));
+	plan->scope_eq = palloc0(sizeof(FmgrInfo) * Max(def->nscope, 1));
+	plan->scope_collation = palloc0(sizeof(Oid) * Max(def->nscope, 1));
 	for (int i = 0; i < def->nscope; i++)
 	{
 		Oid			coltype;
@@ -360,11 +425,12 @@ plan_scope(Association *assoc)
 		TypeCacheEntry *tc;
 
 		get_atttypetypmodcoll(def->through, def->scopeattnum[i], &coltype,
-							  &typmod, &walk->scope_collation[i]);
+							  &typmod, &plan->scope_collation[i]);
 		tc = lookup_type_cache(coltype, TYPECACHE_EQ_OPR);
 		if (!OidIsValid(tc->eq_opr))
 			return false;
-		fmgr_info_cxt(get_opcode(tc->eq_opr), &walk->scope_eq[i], assoc->mcxt);
+		fmgr_info_cxt(get_opcode(tc->eq_opr), &plan->scope_eq[i],
+					  CurrentMemoryContext);
 	}
 	return true;
 }
@@ -373,42 +439,48 @@ plan_scope(Association *assoc)
  * plan_walk
  *		Work out, once per cached association (and again after a change to
  *		a function or to a partition), whether and how its links can be
- *		walked.  What it allocates lives as long as the association: an
- *		open walk may still use an earlier plan.
+ *		walked.  The plan is built whole in its own memory context and then
+ *		replaces the old one, which is retired: an open walk may still be
+ *		using it.
  */
 static void
 plan_walk(Association *assoc)
 {
 	AssocDef   *def = assoc->def;
-	AssocWalk  *walk = &assoc->walk;
+	AssocWalk	plan;
 	MemoryContext oldcxt;
 	int			unused;
 	char		relkind = get_rel_relkind(def->through);
 
-	walk->checked = true;
-	walk->usable = false;
-	/* a target scope and deleted links are left to the statements */
-	if (def->ntscope > 0 || ma_paranoid(def))
-		return;
-	/* a plain scan of a parent would miss its inheritance children */
-	if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) ||
-		(relkind == RELKIND_RELATION && has_subclass(def->through)) ||
-		get_rel_relkind(def->target) != RELKIND_RELATION ||
-		has_subclass(def->target))
-		return;
-	if (!find_index(def->target, def->keyattnum[MA_TK], true,
-					assoc->keytype[MA_OK], InvalidAttrNumber,
-					&walk->target_index, &walk->tk_proc, &walk->tk_subtype,
-					&walk->tk_collation, &unused))
-		return;
-	/* the probe compares through.ok with the target key's collation */
-	if (column_collation(def->through, def->keyattnum[MA_OK]) !=
-		column_collation(def->target, def->keyattnum[MA_TK]))
-		return;
+	memset(&plan, 0, sizeof(plan));
+	plan.cxt = AllocSetContextCreate(assoc->mcxt, "medium_assoc walk",
+									 ALLOCSET_SMALL_SIZES);
+	plan.checkxmin = InvalidTransactionId;
+	oldcxt = MemoryContextSwitchTo(plan.cxt);
 
-	oldcxt = MemoryContextSwitchTo(assoc->mcxt);
-	walk->usable = plan_parts(assoc) && plan_scope(assoc);
+	/*
+	 * A target scope and deleted links are left to the statements, and so
+	 * are inheritance children (a plain scan of a parent would miss them).
+	 */
+	if (def->ntscope == 0 && !ma_paranoid(def) &&
+		(relkind == RELKIND_PARTITIONED_TABLE ||
+		 (relkind == RELKIND_RELATION && !has_subclass(def->through))) &&
+		get_rel_relkind(def->target) == RELKIND_RELATION &&
+		!has_subclass(def->target) &&
+		find_index(def->target, def->keyattnum[MA_TK], true,
+				   assoc->keytype[MA_OK], InvalidAttrNumber,
+				   &plan.target_index, &plan.tk_proc, &plan.tk_subtype,
+				   &plan.tk_collation, &unused) &&
+	/* the probe compares through.ok with the target key's collation */
+		column_collation(def->through, def->keyattnum[MA_OK]) ==
+		column_collation(def->target, def->keyattnum[MA_TK]))
+		plan.usable = plan_parts(assoc, &plan) && plan_scope(assoc, &plan);
 	MemoryContextSwitchTo(oldcxt);
+
+	plan.checked = true;
+	if (assoc->walk.cxt != NULL)
+		ma_retire_context(assoc->walk.cxt);
+	assoc->walk = plan;
 }
 
 /*
@@ -430,15 +502,15 @@ ma_walk_reads(const Association *assoc, Oid relid)
 }
 
 /*
- * parts_usable_now
+ * xmin_usable_now
  *		An index built over broken HOT chains may not be used by snapshots
  *		older than it (as in the planner's get_relation_info).
  */
 static bool
-parts_usable_now(const AssocWalk *plan)
+xmin_usable_now(TransactionId checkxmin)
 {
-	return !TransactionIdIsValid(plan->checkxmin) ||
-		TransactionIdPrecedes(plan->checkxmin, TransactionXmin);
+	return !TransactionIdIsValid(checkxmin) ||
+		TransactionIdPrecedes(checkxmin, TransactionXmin);
 }
 
 /*
@@ -463,19 +535,18 @@ may_walk(Oid relid)
  *		raises the executor's error.
  */
 static bool
-may_call_walk_functions(const Association *assoc, int nkeys)
+may_call_walk_functions(const Association *assoc, const AssocWalk *plan,
+						int nkeys)
 {
-	const AssocWalk *walk = &assoc->walk;
-
-	if (!ma_may_execute(walk->tk_proc))
+	if (!ma_may_execute(plan->tk_proc))
 		return false;
-	for (int p = 0; p < walk->nparts; p++)
-		if (!ma_may_execute(walk->parts[p].fk_proc) ||
-			(nkeys > 1 && !ma_may_execute(walk->parts[p].ok_proc)))
+	for (int p = 0; p < plan->nparts; p++)
+		if (!ma_may_execute(plan->parts[p].fk_proc) ||
+			(nkeys > 1 && !ma_may_execute(plan->parts[p].ok_proc)))
 			return false;
 	for (int i = 0; i < assoc->def->nscope; i++)
 		if (!assoc->scope_null[i] &&
-			!ma_may_execute(walk->scope_eq[i].fn_oid))
+			!ma_may_execute(plan->scope_eq[i].fn_oid))
 			return false;
 	return true;
 }
@@ -486,13 +557,12 @@ may_call_walk_functions(const Association *assoc, int nkeys)
  *		association's scope?
  */
 static bool
-scope_matches(const Association *assoc, const WalkPart *part,
+scope_matches(const LinkWalk *walk, const WalkPart *part,
 			  TupleTableSlot *slot)
 {
-	const AssocDef *def = assoc->def;
-	const AssocWalk *walk = &assoc->walk;
+	const Association *assoc = walk->assoc;
 
-	for (int i = 0; i < def->nscope; i++)
+	for (int i = 0; i < assoc->def->nscope; i++)
 	{
 		bool		isnull;
 		Datum		value = slot_getattr(slot, part->scopeattnum[i], &isnull);
@@ -503,42 +573,13 @@ scope_matches(const Association *assoc, const WalkPart *part,
 				return false;
 		}
 		else if (isnull ||
-				 !DatumGetBool(FunctionCall2Coll((FmgrInfo *) &walk->scope_eq[i],
-												 walk->scope_collation[i],
+				 !DatumGetBool(FunctionCall2Coll(&walk->plan.scope_eq[i],
+												 walk->plan.scope_collation[i],
 												 value, assoc->scope_value[i])))
 			return false;
 	}
 	return true;
 }
-
-/* the scan of one part, opened on first use */
-typedef struct PartScan
-{
-	const WalkPart *part;
-	Relation	rel;			/* NULL until opened */
-	Relation	index;
-	TupleTableSlot *slot;
-	IndexScanDesc scan;
-	Buffer		vmbuffer;		/* visibility map page, when index-only */
-} PartScan;
-
-/* an open walk: the relations, slots and index scans of one association */
-struct LinkWalk
-{
-	MemoryContext cxt;			/* lives as long as the walk: scans allocate */
-	Association *assoc;
-	Snapshot	snapshot;
-	int			nkeys;			/* scan keys on the through indexes */
-	Relation	through;		/* the partitioned through table, or NULL */
-	PartitionDesc partitions;	/* its partitions, as when the walk opened */
-	int			nparts;
-	PartScan   *parts;
-	Relation	target;
-	Relation	target_index;
-	TupleTableSlot *row;
-	IndexScanDesc rows;
-	Buffer		target_vmbuffer;	/* visibility map page of the target */
-};
 
 /*
  * ma_walk_open
@@ -555,14 +596,15 @@ ma_walk_open(Association *assoc)
 
 /*
  * open_partitions
- *		Open the partitioned through table and read its partitions once; a
- *		walk planned for other partitions (one attached or detached since,
- *		not yet seen as an invalidation) is not used.
+ *		Open the partitioned through table and read its partitions once.  A
+ *		plan made for other partitions (one attached or detached since,
+ *		not yet seen as an invalidation, or seen by an older snapshot) is
+ *		not used, and is made again next time.
  */
 static bool
 open_partitions(LinkWalk *walk)
 {
-	const AssocWalk *plan = &walk->assoc->walk;
+	const AssocWalk *plan = &walk->plan;
 
 	walk->through = table_open(walk->assoc->def->through, AccessShareLock);
 	walk->partitions = RelationGetPartitionDesc(walk->through, true);
@@ -576,47 +618,100 @@ open_partitions(LinkWalk *walk)
 
 /*
  * open_walk
- *		ma_walk_open, with nkeys scan keys on the through indexes.
+ *		ma_walk_open, with nkeys scan keys on the through indexes.  The
+ *		through table (an unpartitioned one's scan opened at once) is
+ *		locked before the target, as by the statement's join.
  */
 static LinkWalk *
 open_walk(Association *assoc, int nkeys)
 {
 	AssocDef   *def = assoc->def;
-	AssocWalk  *plan = &assoc->walk;
 	LinkWalk   *walk;
 
-	if (!plan->checked)
+	if (!assoc->walk.checked)
 		plan_walk(assoc);
-	if (!plan->usable || !may_walk(def->through) || !may_walk(def->target) ||
-		!may_call_walk_functions(assoc, nkeys) || !parts_usable_now(plan))
+	if (!assoc->walk.usable || !may_walk(def->through) ||
+		!may_walk(def->target) ||
+		!may_call_walk_functions(assoc, &assoc->walk, nkeys) ||
+		!xmin_usable_now(assoc->walk.checkxmin))
 		return NULL;
 
 	walk = palloc0(sizeof(LinkWalk));
 	walk->cxt = CurrentMemoryContext;
 	walk->assoc = assoc;
+	walk->plan = assoc->walk;
 	walk->snapshot = GetActiveSnapshot();
 	walk->nkeys = nkeys;
-	walk->target = table_open(def->target, AccessShareLock);
-	walk->target_index = index_open(plan->target_index, AccessShareLock);
-	walk->target_vmbuffer = InvalidBuffer;
-	if ((plan->partitioned && !open_partitions(walk)) ||
-		!index_usable_now(walk->target_index))
+	walk->parts = palloc0(sizeof(PartScan) * Max(walk->plan.nparts, 1));
+	for (int i = 0; i < walk->plan.nparts; i++)
+		walk->parts[i].part = &walk->plan.parts[i];
+	if (walk->plan.partitioned && !open_partitions(walk))
 	{
-		if (walk->through != NULL)
-			table_close(walk->through, NoLock);
-		index_close(walk->target_index, NoLock);
-		table_close(walk->target, NoLock);
+		assoc->walk.checked = false;
+		table_close(walk->through, NoLock);
+		pfree(walk->parts);
 		pfree(walk);
 		return NULL;
 	}
-	walk->nparts = plan->nparts;
-	walk->parts = palloc0(sizeof(PartScan) * Max(plan->nparts, 1));
-	for (int i = 0; i < plan->nparts; i++)
-		walk->parts[i].part = &plan->parts[i];
+	if (!walk->plan.partitioned)
+		(void) part_scan(walk, 0);
+	walk->target = table_open(def->target, AccessShareLock);
+	walk->target_index = index_open(walk->plan.target_index, AccessShareLock);
+	walk->target_vmbuffer = InvalidBuffer;
 	walk->row = table_slot_create(walk->target, NULL);
 	walk->rows = index_beginscan(walk->target, walk->target_index,
 								 walk->snapshot, 1, 0);
+	if (!index_usable_now(walk->target_index))
+	{
+		ma_walk_close(walk);
+		return NULL;
+	}
 	return walk;
+}
+
+/*
+ * plan_current
+ *		Is the plan the walk opened with still the association's?  Taking
+ *		a lock may have let in an invalidation that replaced it.
+ */
+static bool
+plan_current(const LinkWalk *walk)
+{
+	return walk->assoc->valid && walk->assoc->walk.checked &&
+		walk->assoc->walk.cxt == walk->plan.cxt;
+}
+
+/*
+ * replan_part
+ *		A partition, just locked, whose plan may be stale: find its index
+ *		again, now that nothing can change it; without a usable one, scan
+ *		its heap with the same equality functions as scan keys.
+ */
+static void
+replan_part(LinkWalk *walk, PartScan *ps)
+{
+	WalkPart   *fresh = palloc0(sizeof(WalkPart));
+	TransactionId checkxmin = InvalidTransactionId;
+	const WalkPart *old = ps->part;
+
+	if (plan_part(walk->assoc, old->relid, fresh, &checkxmin) &&
+		xmin_usable_now(checkxmin) &&
+		ma_may_execute(fresh->fk_proc) &&
+		(walk->nkeys == 1 || ma_may_execute(fresh->ok_proc)))
+	{
+		ps->part = fresh;
+		return;
+	}
+	/* the old plan's functions, on this partition's columns */
+	fresh->index = InvalidOid;
+	fresh->ok_index_att = 0;
+	fresh->fk_proc = old->fk_proc;
+	fresh->fk_subtype = old->fk_subtype;
+	fresh->fk_collation = old->fk_collation;
+	fresh->ok_proc = old->ok_proc;
+	fresh->ok_subtype = old->ok_subtype;
+	fresh->ok_collation = old->ok_collation;
+	ps->part = fresh;
 }
 
 /*
@@ -634,12 +729,17 @@ part_scan(LinkWalk *walk, int i)
 		return ps;
 	oldcxt = MemoryContextSwitchTo(walk->cxt);
 	ps->rel = table_open(ps->part->relid, AccessShareLock);
-	ps->index = index_open(ps->part->index, AccessShareLock);
+	if (!plan_current(walk))
+		replan_part(walk, ps);
 	ps->slot = table_slot_create(ps->rel, NULL);
-	ps->scan = index_beginscan(ps->rel, ps->index, walk->snapshot,
-							   walk->nkeys, 0);
-	ps->scan->xs_want_itup = ps->part->ok_index_att > 0;
 	ps->vmbuffer = InvalidBuffer;
+	if (OidIsValid(ps->part->index))
+	{
+		ps->index = index_open(ps->part->index, AccessShareLock);
+		ps->scan = index_beginscan(ps->rel, ps->index, walk->snapshot,
+								   walk->nkeys, 0);
+		ps->scan->xs_want_itup = ps->part->ok_index_att > 0;
+	}
 	MemoryContextSwitchTo(oldcxt);
 	return ps;
 }
@@ -656,18 +756,19 @@ route_source(LinkWalk *walk, Datum source)
 	PartitionBoundInfo bounds = walk->partitions->boundinfo;
 	bool		isnull = false;
 	bool		equal = false;
+	uint64		hash;
 	int			offset;
 	int			part = -1;
 
 	if (walk->partitions->nparts == 0)
 		return -1;
-	switch (key->strategy)
+	switch (get_partition_strategy(key))
 	{
 		case PARTITION_STRATEGY_HASH:
-			part = bounds->indexes[compute_partition_hash_value(1, key->partsupfunc,
-																key->partcollation,
-																&source, &isnull) %
-								   bounds->nindexes];
+			hash = compute_partition_hash_value(1, key->partsupfunc,
+												key->partcollation,
+												&source, &isnull);
+			part = bounds->indexes[hash % bounds->nindexes];
 			break;
 		case PARTITION_STRATEGY_LIST:
 			offset = partition_list_bsearch(key->partsupfunc,
@@ -682,6 +783,9 @@ route_source(LinkWalk *walk, Datum source)
 												   bounds, 1, &source, &equal);
 			part = bounds->indexes[offset + 1];
 			break;
+		default:
+			elog(ERROR, "unexpected partition strategy: %d",
+				 (int) get_partition_strategy(key));
 	}
 	return part >= 0 ? part : bounds->default_index;
 }
@@ -705,16 +809,22 @@ static void
 rescan_part(LinkWalk *walk, PartScan *ps, Datum source, Datum target)
 {
 	const WalkPart *part = ps->part;
-	ScanKeyData keys[2];
+	bool		heap = !OidIsValid(part->index);
 
-	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber,
-						   part->fk_subtype, part->fk_collation,
-						   part->fk_proc, source);
+	ScanKeyEntryInitialize(&ps->keys[0], 0, heap ? part->fkattnum : 1,
+						   BTEqualStrategyNumber, part->fk_subtype,
+						   part->fk_collation, part->fk_proc, source);
 	if (walk->nkeys > 1)
-		ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber,
-							   part->ok_subtype, part->ok_collation,
-							   part->ok_proc, target);
-	index_rescan(ps->scan, keys, walk->nkeys, NULL, 0);
+		ScanKeyEntryInitialize(&ps->keys[1], 0, heap ? part->okattnum : 2,
+							   BTEqualStrategyNumber, part->ok_subtype,
+							   part->ok_collation, part->ok_proc, target);
+	if (!heap)
+		index_rescan(ps->scan, ps->keys, walk->nkeys, NULL, 0);
+	else if (ps->heap == NULL)
+		ps->heap = table_beginscan(ps->rel, walk->snapshot, walk->nkeys,
+								   ps->keys);
+	else
+		table_rescan(ps->heap, ps->keys);
 }
 
 /*
@@ -727,16 +837,17 @@ rescan_part(LinkWalk *walk, PartScan *ps, Datum source, Datum target)
 static bool
 next_link(LinkWalk *walk, PartScan *ps, Datum *other)
 {
-	Association *assoc = walk->assoc;
 	const WalkPart *part = ps->part;
 	bool		isnull;
 
 	if (part->ok_index_att == 0)
 	{
-		while (index_getnext_slot(ps->scan, ForwardScanDirection, ps->slot))
+		while (ps->heap != NULL ?
+			   table_scan_getnextslot(ps->heap, ForwardScanDirection, ps->slot) :
+			   index_getnext_slot(ps->scan, ForwardScanDirection, ps->slot))
 		{
 			*other = slot_getattr(ps->slot, part->okattnum, &isnull);
-			if (!isnull && scope_matches(assoc, part, ps->slot))
+			if (!isnull && scope_matches(walk, part, ps->slot))
 				return true;
 		}
 		return false;
@@ -778,7 +889,7 @@ next_link(LinkWalk *walk, PartScan *ps, Datum *other)
 static bool
 probe_target(LinkWalk *walk, Datum other, bool need_row)
 {
-	AssocWalk  *plan = &walk->assoc->walk;
+	const AssocWalk *plan = &walk->plan;
 	ScanKeyData key;
 
 	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber,
@@ -816,13 +927,13 @@ probe_target(LinkWalk *walk, Datum other, bool need_row)
 static int
 walk_parts(LinkWalk *walk, Datum source, int *first)
 {
-	if (walk->through != NULL && walk->assoc->walk.routed)
+	if (walk->plan.routed)
 	{
 		*first = route_source(walk, source);
 		return *first >= 0 ? 1 : 0;
 	}
 	*first = 0;
-	return walk->nparts;
+	return walk->plan.nparts;
 }
 
 /*
@@ -865,7 +976,7 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
 void
 ma_walk_close(LinkWalk *walk)
 {
-	for (int i = 0; i < walk->nparts; i++)
+	for (int i = 0; i < walk->plan.nparts; i++)
 	{
 		PartScan   *ps = &walk->parts[i];
 
@@ -873,9 +984,13 @@ ma_walk_close(LinkWalk *walk)
 			continue;
 		if (BufferIsValid(ps->vmbuffer))
 			ReleaseBuffer(ps->vmbuffer);
-		index_endscan(ps->scan);
+		if (ps->scan != NULL)
+			index_endscan(ps->scan);
+		if (ps->heap != NULL)
+			table_endscan(ps->heap);
 		ExecDropSingleTupleTableSlot(ps->slot);
-		index_close(ps->index, NoLock);
+		if (ps->index != NULL)
+			index_close(ps->index, NoLock);
 		table_close(ps->rel, NoLock);
 	}
 	if (BufferIsValid(walk->target_vmbuffer))
@@ -898,14 +1013,13 @@ ma_walk_close(LinkWalk *walk)
 bool
 ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 {
-	AssocWalk  *plan = &assoc->walk;
 	LinkWalk   *walk;
 	int			first;
 	int			n;
 
-	if (!plan->checked)
+	if (!assoc->walk.checked)
 		plan_walk(assoc);
-	if (!plan->usable || !plan->has_usable)
+	if (!assoc->walk.usable || !assoc->walk.has_usable)
 		return false;
 	walk = open_walk(assoc, 2);
 	if (walk == NULL)

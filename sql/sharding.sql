@@ -27,8 +27,11 @@ SELECT medium_assoc.router_cluster('medium_cluster',
 SELECT medium_assoc.router_cluster('c', ARRAY['a', 'b', 'c']);
 SELECT medium_assoc.router_cluster('c', '{}');
 SELECT medium_assoc.router_cluster('c', ARRAY['a', NULL]);
-SELECT medium_assoc.router_cluster('c', ARRAY['a'], query_timeout => '0.2 s');
+SELECT medium_assoc.router_cluster('c', ARRAY['a'], timeout => '0 s');
+SELECT medium_assoc.router_cluster('c', ARRAY[['a'], ['b']]);
 SELECT medium_assoc.router_cluster(NULL, ARRAY['a']);
+-- a name cannot break out of the generated script's header comment
+SELECT split_part(medium_assoc.router_cluster(E'c\nDROP TABLE x; --', ARRAY['a']), E'\n', 1) AS header;
 
 -- the router functions of an association and of its reverse
 CREATE TABLE sh_articles (id int PRIMARY KEY, title text NOT NULL);
@@ -73,6 +76,20 @@ SELECT medium_assoc.router_functions('sh_tag_users', 'medium_cluster', 'sh_tags'
 -- fanned out by the users' integer key, whatever the source's key
 SELECT position('SPLIT targets' IN medium_assoc.router_functions('sh_tag_users', 'medium_cluster', 'sh_users')) > 0 AS split;
 SELECT medium_assoc.router_functions('sh_user_tags_of', 'medium_cluster', 'sh_users') IS NOT NULL AS routed_by_int_key;
+-- users linked to users cannot be split: a routed call sees one shard's
+CREATE TABLE sh_follows (follower int REFERENCES sh_users, followed int REFERENCES sh_users,
+                         PRIMARY KEY (follower, followed));
+SELECT medium_assoc.belongs_to_many('sh_users', 'sh_users', 'sh_follows', 'sh_following',
+                                    foreign_key => 'follower', other_key => 'followed');
+SELECT medium_assoc.router_functions('sh_following', 'medium_cluster', 'sh_users');
+SELECT medium_assoc.router_functions(NULL, 'medium_cluster', 'sh_users');
+-- names that need quoting, and a header that stays a comment
+CREATE SCHEMA "Odd Sch";
+CREATE TABLE "Odd Sch"."We""ird" (id int PRIMARY KEY, user_id int REFERENCES sh_users);
+SELECT medium_assoc.has_many('sh_users', '"Odd Sch"."We""ird"', E'odd\nDROP TABLE y; --');
+SELECT l FROM regexp_split_to_table(
+    medium_assoc.router_functions(E'odd\nDROP TABLE y; --', 'c''x', 'sh_users'), E'\n') l
+ WHERE l ~ '^(--|CREATE SCHEMA|CREATE FUNCTION|    CLUSTER|REVOKE)';
 -- a has_many is routed by its source, never fanned out
 CREATE TABLE sh_posts (id int PRIMARY KEY, user_id int REFERENCES sh_users);
 SELECT medium_assoc.has_many('sh_users', 'sh_posts', 'sh_posts_of');
