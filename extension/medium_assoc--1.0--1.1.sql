@@ -660,8 +660,9 @@ BEGIN
                                  CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
                                       ELSE call || ' AS part' END);
             IF f.suffix IN ('_add', '_remove', '_has') THEN
-                -- a NULL or empty list goes, whole, to one shard, which
-                -- answers (or fails) as one node does
+                -- a NULL source, a NULL or empty list, or one with a NULL
+                -- element, goes whole to one shard, which answers (or
+                -- fails) as one node does
                 out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
                                      E'    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n$proxy$;\n',
                                      f.proname || '_whole', f.args, format_type(f.prorettype, NULL), cluster, call);
@@ -671,9 +672,9 @@ BEGIN
                                  format(CASE f.suffix
                                             WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%1$I(%3$s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
                                             WHEN '_count' THEN 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
-                                            -- all linked: false if a shard says so, else NULL if one does (a NULL target)
-                                            WHEN '_has' THEN 'SELECT CASE WHEN $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.bool_or(NOT part) THEN false WHEN pg_catalog.bool_or(part IS NULL) THEN NULL ELSE true END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
-                                            ELSE 'SELECT CASE WHEN $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
+                                            -- all linked: false if a shard says so
+                                            WHEN '_has' THEN 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.bool_or(NOT part) THEN false WHEN pg_catalog.bool_or(part IS NULL) THEN NULL ELSE true END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
+                                            ELSE 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
                                         f.proname, f.proname || '_whole', params));
         END IF;
         IF f.suffix IN ('_add', '_remove', '_set') THEN

@@ -22,7 +22,9 @@
 # LINKS=12 (links per user, at most) QUERY_TIMEOUT=10 (seconds) PREFIX=medium
 # (cluster names PREFIX_origin, PREFIX_shardN, PREFIX_router).  Run as root
 # on Debian 12 with PostgreSQL 15; installs postgresql-15-plproxy when
-# missing; medium_assoc must be installed (make install).
+# missing; medium_assoc must be installed (make install).  A demonstration
+# and test bed: every cluster trusts local TCP connections (any local user
+# may connect as postgres) and the router reaches the shards as postgres.
 set -euo pipefail
 
 : "${SHARDS:=2}" "${BASE:=5470}" "${USERS:=2000}" "${ARTICLES:=3000}" "${LINKS:=12}"
@@ -37,13 +39,12 @@ q() {               # port [psql args...]: run SQL in database $DB (medium)
     local port=$1; shift
     psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "${DB:-medium}" "$@"
 }
-clusters() { echo "$ORIGIN"; for n in $(seq 0 $((SHARDS - 1))); do echo "${PREFIX}_shard$n"; done; echo "$ROUTER"; }
+# every cluster of this PREFIX, whatever SHARDS was when it was made
+clusters() { pg_lsclusters -h | awk -v v="$V" -v p="^${PREFIX}_(origin|router|shard[0-9]+)\$" '$1 == v && $2 ~ p { print $2 }'; }
 
 down() {
     for c in $(clusters); do
-        if pg_lsclusters -h | awk '{ print $1 "/" $2 }' | grep -qx "$V/$c"; then
-            pg_dropcluster --stop "$V" "$c"
-        fi
+        pg_dropcluster --stop "$V" "$c"
     done
 }
 
@@ -51,25 +52,31 @@ make_cluster() {    # name port [postgres options...]
     local c=$1 port=$2; shift 2
     pg_createcluster "$V" "$c" -p "$port" "$@" -- --auth=trust --locale=C.UTF-8 >/dev/null
     pg_ctlcluster "$V" "$c" start
-    until pg_isready -q -h 127.0.0.1 -p "$port"; do sleep 0.2; done
+    for _ in $(seq 1 150); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.2; done
+    pg_isready -q -h 127.0.0.1 -p "$port" || die "cluster $c does not start"
     createdb -h 127.0.0.1 -p "$port" -U postgres medium
 }
 
 up() {
     [ $((SHARDS & (SHARDS - 1))) -eq 0 ] && [ "$SHARDS" -ge 1 ] || die "SHARDS must be a power of two"
     if ! dpkg -s postgresql-15-plproxy >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15-plproxy >/dev/null
     fi
     [ -f "/usr/share/postgresql/$V/extension/medium_assoc.control" ] || die "medium_assoc is not installed"
     down
 
     # --- origin: the articles ---
-    make_cluster "$ORIGIN" "$ORIGIN_PORT" -o wal_level=logical -o max_wal_senders=$((SHARDS + 4)) \
-        -o max_replication_slots=$((SHARDS + 4))
+    # a slot per shard, and one more per table while the shards copy it
+    make_cluster "$ORIGIN" "$ORIGIN_PORT" -o wal_level=logical -o max_wal_senders=$((2 * SHARDS + 4)) \
+        -o max_replication_slots=$((2 * SHARDS + 4))
     q "$ORIGIN_PORT" <<SQL
 CREATE TABLE medium_articles (id integer PRIMARY KEY, title text NOT NULL);
 INSERT INTO medium_articles SELECT g, 'Article ' || g FROM generate_series(1, $ARTICLES) g;
-CREATE PUBLICATION medium_articles FOR TABLE medium_articles;
+-- not TRUNCATE: the shards' links reference the articles, so a replicated
+-- TRUNCATE would fail there and stop replication
+CREATE PUBLICATION medium_articles FOR TABLE medium_articles
+    WITH (publish = 'insert, update, delete');
 SQL
 
     # --- shards: users by hash of id, their links, a copy of the articles ---
@@ -91,14 +98,15 @@ SQL
     make_cluster "$ROUTER" "$ROUTER_PORT"
     conns=$(for n in $(seq 0 $((SHARDS - 1))); do
                 printf "'host=127.0.0.1 port=%s dbname=medium',"  "$(shard_port "$n")"; done)
+    script=$(mktemp)
+    trap 'rm -f "$script"' EXIT
     q "$(shard_port 0)" -At -c "SELECT medium_assoc.router_cluster('medium_cluster',
-            ARRAY[${conns%,}], 'postgres', interval '$QUERY_TIMEOUT s')" >/tmp/medium_router.$$.sql
+            ARRAY[${conns%,}], 'postgres', interval '$QUERY_TIMEOUT s')" >"$script"
     for a in reading_list readers; do
         q "$(shard_port 0)" -At -c "SELECT medium_assoc.router_functions('$a', 'medium_cluster', 'medium_users')" \
-            >>/tmp/medium_router.$$.sql
+            >>"$script"
     done
-    PGOPTIONS="-c client_min_messages=warning" q "$ROUTER_PORT" -f /tmp/medium_router.$$.sql
-    rm -f /tmp/medium_router.$$.sql
+    PGOPTIONS="-c client_min_messages=warning" q "$ROUTER_PORT" -f "$script"
     status
 }
 
