@@ -479,7 +479,11 @@ plan_walk(Association *assoc)
 
 	plan.checked = true;
 	if (assoc->walk.cxt != NULL)
+	{
+		/* freed on its own, even if the association goes first */
+		MemoryContextSetParent(assoc->walk.cxt, TopMemoryContext);
 		ma_retire_context(assoc->walk.cxt);
+	}
 	assoc->walk = plan;
 }
 
