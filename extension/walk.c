@@ -544,10 +544,19 @@ may_call_walk_functions(const Association *assoc, const AssocWalk *plan,
 {
 	if (!ma_may_execute(plan->tk_proc))
 		return false;
+	/* partitions share their functions: check each once */
 	for (int p = 0; p < plan->nparts; p++)
-		if (!ma_may_execute(plan->parts[p].fk_proc) ||
-			(nkeys > 1 && !ma_may_execute(plan->parts[p].ok_proc)))
+	{
+		const WalkPart *part = &plan->parts[p];
+		const WalkPart *prev = p > 0 ? &plan->parts[p - 1] : NULL;
+
+		if ((prev == NULL || part->fk_proc != prev->fk_proc) &&
+			!ma_may_execute(part->fk_proc))
 			return false;
+		if (nkeys > 1 && (prev == NULL || part->ok_proc != prev->ok_proc) &&
+			!ma_may_execute(part->ok_proc))
+			return false;
+	}
 	for (int i = 0; i < assoc->def->nscope; i++)
 		if (!assoc->scope_null[i] &&
 			!ma_may_execute(plan->scope_eq[i].fn_oid))
