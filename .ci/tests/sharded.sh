@@ -214,7 +214,7 @@ n=$(router -c "SELECT count(*) = $(shard 1 -c "SELECT count(*) FROM reading_list
 # session that already called it): the router's statement_timeout ends it
 cat >"$WORK/warm.sql" <<SQL
 SELECT count(*) >= 0 AS warm FROM reading_list($U1);
-\\! kill -STOP \$(pgrep -P $pm -f 'postgres: 15/${PREFIX}_shard1: postgres medium')
+\\! kill -STOP \$(psql -X -At -h 127.0.0.1 -p $((BASE + 2)) -U postgres -d medium -c "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
 \\set t0 \`date +%s%N\`
 SELECT count(*) FROM reading_list($U1);
 \\set t1 \`date +%s%N\`
