@@ -10,8 +10,9 @@
  * each backend's callback turns into a flush of its cache.  A relcache
  * invalidation of one of an association's tables (DDL, a trigger disabled,
  * an index added, a partition attached) marks it for reload, and one of a
- * partition its index walk scans makes the walk be planned again; a change to pg_proc makes its index
- * walk look up again the functions it calls directly.  Plans are
+ * partition its index walk scans makes the walk be planned again; a change
+ * to pg_proc makes its index walk look up again the functions it calls
+ * directly.  Plans are
  * prepared once per backend and association, kept with SPI_keepplan, and
  * rebuilt from fresh catalog names when plancache reports them invalid
  * (a rename, say), as the foreign-key triggers do.
