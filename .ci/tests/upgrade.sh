@@ -9,7 +9,8 @@
 #     and helper answers as before (the same canonical output),
 #   - the objects of the updated database are those of a fresh install
 #     (same functions, same signatures, same registry columns),
-#   - what the new version adds works (partly typed arguments),
+#   - what the new version adds works (partly typed arguments, the router
+#     functions of a 1.0 association),
 #   - the updated database survives pg_dump and restore.
 # (While a version has no install script of its own, CREATE EXTENSION runs
 # the same update scripts, and the fresh-install comparison guards the day
@@ -183,6 +184,23 @@ if [ "$(echo $out)" = "3 2 2 4,5 2 2" ]; then
     pass "repair() creates the typed helpers, link rows and documents of associations registered under 1.0"
 else
     fail "repair(), typed helpers, link rows and documents after the update answer '$out'"
+fi
+
+# an association registered under 1.0 gets its router functions (sharding)
+out=$(sql "$DB_OLD" -At <<'SQL'
+SELECT medium_assoc.shard_of(1, 2) = (medium_assoc.shard_hash(1) & 1);
+SELECT position('RUN ON medium_assoc.shard_hash(source)' IN
+                medium_assoc.router_functions('reading_list', 'medium_cluster', 'users')) > 0;
+SELECT position('SPLIT sources' IN
+                medium_assoc.router_functions('reading_list', 'medium_cluster', 'users')) > 0;
+SELECT position('RUN ON ALL' IN
+                medium_assoc.router_functions('reading_list', 'medium_cluster', 'articles')) > 0;
+SQL
+)
+if [ "$(echo $out)" = "t t t t" ]; then
+    pass "an association registered under 1.0 is routed by router_functions() after the update"
+else
+    fail "router_functions() of a 1.0 association answers '$out'"
 fi
 
 # dump and restore of the updated database
