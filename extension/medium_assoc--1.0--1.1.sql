@@ -595,7 +595,7 @@ BEGIN
     END IF;
 
     FOR f IN
-        SELECT p.oid, p.proname, p.proretset, p.prorettype, p.pronargs,
+        SELECT p.oid, p.proname, p.prorettype, p.proallargtypes, p.pronargs,
                pg_get_function_arguments(p.oid) AS args,
                pg_get_function_result(p.oid) AS result,
                substr(p.proname, length(a.name) + 1) AS suffix,
@@ -612,14 +612,9 @@ BEGIN
     LOOP
         -- the target's row type, which the router has no table for
         FOR t IN
-            SELECT DISTINCT c.oid::regclass FROM pg_class c
+            SELECT c.oid::regclass FROM pg_class c
              WHERE c.relkind IN ('r', 'p')
-               AND (c.reltype = f.prorettype
-                    OR c.reltype IN (SELECT pa.atttypid FROM pg_attribute pa
-                                       JOIN pg_type ty ON ty.typrelid = pa.attrelid
-                                      WHERE ty.oid = f.prorettype AND pa.attnum > 0)
-                    OR c.reltype IN (SELECT u.t FROM pg_proc pp, unnest(pp.proallargtypes) AS u(t)
-                                     WHERE pp.oid = f.oid))
+               AND c.reltype = ANY (f.prorettype || COALESCE(f.proallargtypes, '{}'))
         LOOP
             CONTINUE WHEN t = ANY (types);
             types := types || t;
