@@ -116,6 +116,7 @@ static void plan_has(Association *assoc, WalkPart *part);
 static bool plan_scope(Association *assoc, AssocWalk *plan);
 static bool index_matches_column(Relation index, int i, Oid relid,
 								 AttrNumber attnum);
+static TransactionId index_checkxmin(Relation index);
 static bool index_usable_now(Relation index);
 static bool xmin_usable_now(TransactionId checkxmin);
 static bool plan_current(const LinkWalk *walk);
@@ -171,16 +172,27 @@ column_collation(Oid relid, AttrNumber attnum)
 }
 
 /*
+ * index_checkxmin
+ *		For an index built over broken HOT chains, the xmin snapshots must
+ *		be newer than to use it (as in the planner's get_relation_info);
+ *		invalid for any other index.
+ */
+static TransactionId
+index_checkxmin(Relation index)
+{
+	return index->rd_index->indcheckxmin ?
+		HeapTupleHeaderGetXmin(index->rd_indextuple->t_data) :
+		InvalidTransactionId;
+}
+
+/*
  * index_usable_now
- *		An index built over broken HOT chains may not be used by snapshots
- *		older than it (as in the planner's get_relation_info).
+ *		May the current snapshots use the index?
  */
 static bool
 index_usable_now(Relation index)
 {
-	return !index->rd_index->indcheckxmin ||
-		TransactionIdPrecedes(HeapTupleHeaderGetXmin(index->rd_indextuple->t_data),
-							  TransactionXmin);
+	return xmin_usable_now(index_checkxmin(index));
 }
 
 /*
@@ -302,6 +314,7 @@ plan_part(Association *assoc, Oid relid, WalkPart *part,
 {
 	AssocDef   *def = assoc->def;
 	Relation	index;
+	TransactionId xmin;
 
 	part->relid = relid;
 	part->fkattnum = partition_attnum(def->through, relid, def->keyattnum[MA_FK]);
@@ -321,15 +334,12 @@ plan_part(Association *assoc, Oid relid, WalkPart *part,
 		part->ok_index_att = 0;
 
 	index = index_open(part->index, AccessShareLock);
-	if (index->rd_index->indcheckxmin)
-	{
-		TransactionId xmin = HeapTupleHeaderGetXmin(index->rd_indextuple->t_data);
-
-		if (!TransactionIdIsValid(*checkxmin) ||
-			TransactionIdFollows(xmin, *checkxmin))
-			*checkxmin = xmin;
-	}
+	xmin = index_checkxmin(index);
 	index_close(index, AccessShareLock);
+	if (TransactionIdIsValid(xmin) &&
+		(!TransactionIdIsValid(*checkxmin) ||
+		 TransactionIdFollows(xmin, *checkxmin)))
+		*checkxmin = xmin;
 	return true;
 }
 
