@@ -127,6 +127,7 @@ typedef enum AssocQuery
 	AQ_INSERT_ONE,				/* link one target if not linked yet */
 	AQ_UPDATE,					/* apply through_attrs to existing links */
 	AQ_DELETE,					/* unlink the given targets */
+	AQ_DELETE_ONE,				/* unlink one target */
 	AQ_DELETE_OTHERS,			/* unlink all but the given targets */
 	AQ_OTHERS,					/* the targets AQ_DELETE_OTHERS would unlink */
 	AQ_REVIVE,					/* paranoid: undelete links to the targets */

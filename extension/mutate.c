@@ -799,7 +799,14 @@ remove_impl(FunctionCallInfo fcinfo, const char *suffix)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	lock_links(&call, true, false);
-	removed = run_write(&call, AQ_DELETE, NIL, delete_result(&call));
+	if (call.ntargets != 1)
+		removed = run_write(&call, AQ_DELETE, NIL, delete_result(&call));
+	else
+	{
+		/* one target, the common case: a statement without = ANY */
+		call.values[1] = single_target(&call);
+		removed = run_write(&call, AQ_DELETE_ONE, NIL, delete_result(&call));
+	}
 	SPI_finish();
 	PG_RETURN_INT64((int64) removed);
 }

@@ -785,19 +785,21 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_DELETE:
+		case AQ_DELETE_ONE:
 			if (ma_direct(assoc->def))
 			{
 				append_direct_unlink_start(&buf, assoc, &n);
 				append_source_match(&buf, assoc, "r", &n, false);
 				appendStringInfoString(&buf, " AND ");
-				append_target_match(&buf, assoc, "r", &n, "$2", true);
+				append_target_match(&buf, assoc, "r", &n, "$2",
+									query == AQ_DELETE);
 				append_link_conditions(&buf, assoc, "r");
 				break;
 			}
 			append_delete_start(&buf, assoc, &n);
 			append_source_match(&buf, assoc, "r", &n, false);
 			appendStringInfoString(&buf, " AND ");
-			append_target_match(&buf, assoc, "r", &n, "$2", true);
+			append_target_match(&buf, assoc, "r", &n, "$2", query == AQ_DELETE);
 			append_link_conditions(&buf, assoc, "r");
 			append_target_in_scope(&buf, assoc, &n);
 			break;

@@ -57,6 +57,7 @@ query_purpose(AssocQuery query)
 		case AQ_UPDATE:
 			return "applying through_attrs to existing links";
 		case AQ_DELETE:
+		case AQ_DELETE_ONE:
 			return "deleting links";
 		case AQ_DELETE_OTHERS:
 			return "deleting the links not kept";
