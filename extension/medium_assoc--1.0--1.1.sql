@@ -456,6 +456,32 @@ RETURNS pg_catalog.int4
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT medium_assoc.shard_hash($1) OPERATOR(pg_catalog.&) ($2 OPERATOR(pg_catalog.-) 1) $$;
 
+-- The shards a router call waited for, named for its error: their numbers
+-- in the cluster (hash & (shards - 1) of each of hashes; all of them when
+-- hashes is NULL) and where they are, from the connection strings of the
+-- cluster's server (host, hostaddr, port and dbname only: never a password).
+CREATE FUNCTION medium_assoc._shard_label(cluster pg_catalog.name, hashes pg_catalog.int4[])
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH shard AS (
+        SELECT substr(o, 2, strpos(o, '=') - 2)::int AS i, substr(o, strpos(o, '=') + 1) AS conn
+          FROM pg_foreign_server s, unnest(s.srvoptions) AS o
+         WHERE s.srvname = $1 AND o ~ '^p[0-9]+='),
+    n AS (SELECT count(*)::int AS n FROM shard),
+    waited AS (
+        SELECT DISTINCT h & (n.n - 1) AS i FROM n, unnest($2) AS h WHERE $2 IS NOT NULL
+        UNION
+        SELECT shard.i FROM shard WHERE $2 IS NULL)
+    SELECT format('%s of cluster %s', COALESCE(string_agg(format('shard %s (%s)', w.i,
+                      (SELECT string_agg(m[1] || '=' || m[2], ' ')
+                         FROM regexp_matches(shard.conn, '([a-z_]+)\s*=\s*(''(?:[^''\\]|\\.)*''|[^\s'']+)', 'g') AS m
+                        WHERE m[1] IN ('host', 'hostaddr', 'port', 'dbname'))),
+                      ', ' ORDER BY w.i), 'a shard'), quote_ident($1))
+      FROM waited AS w JOIN shard USING (i)
+$$;
+
 -- One line of a generated script's header: a name, quoted, on one line.
 CREATE FUNCTION medium_assoc._header_name(name pg_catalog.text)
 RETURNS pg_catalog.text
@@ -546,6 +572,9 @@ DECLARE
     body text;
     call text;
     params text;
+    remote text;
+    stmt text;
+    waited text;
     types regclass[] := '{}';
     t regclass;
 BEGIN
@@ -587,15 +616,16 @@ BEGIN
                   DETAIL = 'Keys are hashed in their text form, which must not depend on settings.';
     END IF;
 
+    -- the proxies live in medium_assoc_router, where every role may call
+    -- them (but the writers'), as the functions named like the shard's do
     out := format(E'-- router functions of association %s (%s), made by medium_assoc.router_functions()\n' ||
-                  E'CREATE SCHEMA IF NOT EXISTS %I;\n',
+                  E'CREATE SCHEMA IF NOT EXISTS %I;\n' ||
+                  E'CREATE SCHEMA IF NOT EXISTS medium_assoc_router;\n' ||
+                  E'GRANT USAGE ON SCHEMA medium_assoc_router TO PUBLIC;\n',
                   medium_assoc._header_name(association), mode, nsp);
-    IF mode = 'fanout' THEN
-        out := out || E'CREATE SCHEMA IF NOT EXISTS medium_assoc_router;\n';
-    END IF;
 
     FOR f IN
-        SELECT p.oid, p.proname, p.prorettype, p.proallargtypes, p.pronargs,
+        SELECT p.oid, p.proname, p.prorettype, p.proretset, p.proallargtypes, p.pronargs,
                pg_get_function_arguments(p.oid) AS args,
                pg_get_function_result(p.oid) AS result,
                substr(p.proname, length(a.name) + 1) AS suffix,
@@ -627,18 +657,31 @@ BEGIN
 
         call := format('%I.%I(%s)', nsp, f.proname, f.names);
         params := (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, f.pronargs) i);
+        -- the remote call, by the shard's name (a proxy's own name is in
+        -- medium_assoc_router)
+        remote := CASE WHEN f.proretset OR f.prorettype = 'record'::regtype
+                       THEN 'SELECT * FROM ' || call ELSE 'SELECT ' || call END;
         IF mode = 'routed' THEN
-            body := format(E'    CLUSTER %L;\n', cluster) ||
-                    CASE WHEN f.suffix = '_batch'
-                         THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
-                         ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END;
-            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n%s$proxy$;\n',
-                                 nsp, f.proname, f.args, f.result, body);
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
+                                 E'    CLUSTER %L;\n%s    %s;\n$proxy$;\n',
+                                 f.proname, f.args, f.result, cluster,
+                                 CASE WHEN f.suffix = '_batch'
+                                      THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
+                                      ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END,
+                                 remote);
+            stmt := CASE WHEN f.proretset
+                         THEN format('RETURN QUERY SELECT * FROM medium_assoc_router.%I(%s);', f.proname, params)
+                         ELSE format('RETURN medium_assoc_router.%I(%s);', f.proname, params) END;
+            waited := CASE WHEN f.suffix = '_batch'
+                           THEN 'ARRAY(SELECT medium_assoc.shard_hash(s) FROM pg_catalog.unnest($1) AS s)'
+                           ELSE 'ARRAY[medium_assoc.shard_hash($1)]' END;
         ELSIF f.suffix IN ('', '_batch', '_links') THEN
             -- every shard's rows, as one node's
-            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
-                                 E'    CLUSTER %L;\n    RUN ON ALL;\n$proxy$;\n',
-                                 nsp, f.proname, f.args, f.result, cluster);
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
+                                 E'    CLUSTER %L;\n    RUN ON ALL;\n    %s;\n$proxy$;\n',
+                                 f.proname, f.args, f.result, cluster, remote);
+            stmt := format('RETURN QUERY SELECT * FROM medium_assoc_router.%I(%s);', f.proname, params);
+            waited := 'NULL';
         ELSIF f.suffix = '_set' THEN
             -- a set() of a target's sources touches every shard at once
             CONTINUE;
@@ -662,21 +705,42 @@ BEGIN
                                      E'    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n$proxy$;\n',
                                      f.proname || '_whole', f.args, format_type(f.prorettype, NULL), cluster, call);
             END IF;
-            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE sql VOLATILE\nAS $sql$\n    %s\n$sql$;\n',
-                                 nsp, f.proname, f.args, f.result,
-                                 format(CASE f.suffix
-                                            WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%1$I(%3$s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
-                                            WHEN '_count' THEN 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
-                                            -- all linked: false if a shard says so
-                                            WHEN '_has' THEN 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.bool_or(NOT part) THEN false WHEN pg_catalog.bool_or(part IS NULL) THEN NULL ELSE true END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
-                                            ELSE 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
-                                        f.proname, f.proname || '_whole', params));
+            stmt := format(CASE WHEN f.proretset THEN 'RETURN QUERY %s;' ELSE 'RETURN (%s);' END,
+                           format(CASE f.suffix
+                                      WHEN '_json' THEN 'SELECT COALESCE(pg_catalog.jsonb_agg(e), ''[]'') FROM medium_assoc_router.%1$I(%3$s) AS p(part), pg_catalog.jsonb_array_elements(p.part) AS e'
+                                      WHEN '_count' THEN 'SELECT pg_catalog.sum(part)::pg_catalog.int8 FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
+                                      -- all linked: false if a shard says so
+                                      WHEN '_has' THEN 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.bool_or(NOT part) THEN false WHEN pg_catalog.bool_or(part IS NULL) THEN NULL ELSE true END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
+                                      ELSE 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
+                                  f.proname, f.proname || '_whole', params));
+            waited := CASE WHEN f.suffix IN ('_add', '_remove', '_has')
+                           THEN 'COALESCE(NULLIF(ARRAY(SELECT medium_assoc.shard_hash(t) FROM pg_catalog.unnest($2) AS t), ''{}''), ''{0}'')'
+                           ELSE 'NULL' END;
         END IF;
+        -- the function the application calls: the proxy's answer, or an
+        -- error naming the shards it waited for when the wait was cut
+        -- short (the statement_timeout router_cluster() sets, PL/Proxy's
+        -- query_timeout, a cancel)
+        out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plpgsql VOLATILE\nAS $wrapper$\nBEGIN\n    %s\n' ||
+                             E'EXCEPTION WHEN query_canceled OR internal_error THEN\n' ||
+                             E'    IF SQLSTATE OPERATOR(pg_catalog.=) ''XX000'' AND pg_catalog.right(SQLERRM, 15) OPERATOR(pg_catalog.<>) '': query timeout'' THEN\n' ||
+                             E'        RAISE;\n    END IF;\n' ||
+                             E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'',\n' ||
+                             E'        MESSAGE = pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
+                             E'END\n$wrapper$;\n',
+                             nsp, f.proname, f.args, f.result, stmt, cluster, waited);
         IF f.suffix IN ('_add', '_remove', '_set') THEN
             -- writes: EXECUTE only for those granted it on the router, as
-            -- the shards let only some roles write links
-            out := out || format(E'REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC;\n',
-                                 nsp, f.proname, pg_get_function_identity_arguments(f.oid));
+            -- the shards let only some roles write links; the proxy too,
+            -- which could be called directly
+            out := out || format(E'REVOKE EXECUTE ON FUNCTION %I.%I(%s) FROM PUBLIC;\n' ||
+                                 E'REVOKE EXECUTE ON FUNCTION medium_assoc_router.%I(%s) FROM PUBLIC;\n',
+                                 nsp, f.proname, pg_get_function_identity_arguments(f.oid),
+                                 f.proname, pg_get_function_identity_arguments(f.oid));
+            IF mode = 'fanout' THEN
+                out := out || format(E'REVOKE EXECUTE ON FUNCTION medium_assoc_router.%I(%s) FROM PUBLIC;\n',
+                                     f.proname || '_whole', pg_get_function_identity_arguments(f.oid));
+            END IF;
         END IF;
     END LOOP;
     RETURN out;

@@ -51,15 +51,33 @@ SELECT medium_assoc.router_functions('sh_readers', 'medium_cluster', 'sh_users')
 \pset format aligned
 \pset tuples_only off
 
--- one PL/Proxy function per helper, and for each fanned-out value the
--- SQL function that combines the shards' answers
+-- per helper, a PL/Proxy function in medium_assoc_router (two for a
+-- fanned-out write or has: all targets split by shard, or whole to one) and
+-- the function the application calls, named as on the shard, which returns
+-- the proxy's answer (combining the shards' for a fanned-out value) or
+-- names the shards it waited for when cut short
 SELECT count(*) AS router_functions,
-       count(*) FILTER (WHERE l ~ 'LANGUAGE plproxy VOLATILE') AS plproxy,
-       count(*) FILTER (WHERE l ~ 'LANGUAGE sql VOLATILE') AS sql_wrappers
+       count(*) FILTER (WHERE l ~ 'LANGUAGE plproxy VOLATILE' AND l ~ '^ medium_assoc_router[.]') AS proxies,
+       count(*) FILTER (WHERE l ~ 'LANGUAGE plpgsql VOLATILE' AND l ~ '^ public[.]'
+                        AND l ~ 'no answer from') AS called
 FROM regexp_split_to_table(medium_assoc.router_functions('sh_readers', 'medium_cluster', 'sh_users')
                            || medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_users'),
                            E'CREATE FUNCTION') l
 WHERE l ~ '^ ';
+
+-- the shards an error names: their number and where they are, never a
+-- password; all of them for a fan-out (NULL)
+CREATE FOREIGN DATA WRAPPER sh_fdw;
+CREATE SERVER sh_cluster FOREIGN DATA WRAPPER sh_fdw
+    OPTIONS (query_timeout '10',
+             p0 'host=db0.example port=5432 dbname=medium password=secret0 sslhost=x keepalives=1',
+             p1 'hostaddr=10.0.0.2 port = 5433 user=app password=''se port=1 cret'' dbname=''my db''');
+SELECT medium_assoc._shard_label('sh_cluster', ARRAY[0]);
+SELECT medium_assoc._shard_label('sh_cluster', ARRAY[medium_assoc.shard_hash(1), medium_assoc.shard_hash(2), 7]);
+SELECT medium_assoc._shard_label('sh_cluster', NULL);
+SELECT medium_assoc._shard_label('no_such_cluster', ARRAY[0]);
+DROP SERVER sh_cluster;
+DROP FOREIGN DATA WRAPPER sh_fdw;
 
 -- what cannot be routed
 SELECT medium_assoc.router_functions('no_such_alias', 'medium_cluster', 'sh_users');

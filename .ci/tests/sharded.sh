@@ -13,9 +13,12 @@
 #     same links, errors included;
 #   - concurrent set() and add()/remove() of one user through the router stay
 #     atomic and race-free on its shard;
+#   - a role granted nothing on the router reads, routed and fanned out, but
+#     writes only when granted EXECUTE on a writer and its proxy;
 #   - a shard that is down, or hung, fails a call routed to it, and a fan-out,
-#     with an error within a bounded time, never a partial result, and the
-#     router session works again afterwards;
+#     with an error naming it (a hung one: the shards the call waited for)
+#     within a bounded time, never a partial result, and the router session
+#     works again afterwards;
 #   - the documented hazards: a rollback on the router does not undo a shard's
 #     write; a fanned-out write that fails on one shard keeps what another
 #     committed; linking an article the shards have not received yet fails with
@@ -172,6 +175,24 @@ else
     fail "concurrent add/remove: dups $dups, count agrees $cnt"; echo "$out" | tail -5
 fi
 
+# --- a role without privileges of its own on the router ---
+router -c "CREATE ROLE ma_app LOGIN"
+app() { psql -X -q -At -h 127.0.0.1 -p "$ROUTER" -U ma_app -d medium "$@" 2>&1; }
+r=$(app -c "SELECT count(*) = $(router -c "SELECT count(*) FROM reading_list($U)") FROM reading_list($U)")
+c=$(app -c "SELECT readers_count(1) = $(router -c "SELECT readers_count(1)")")
+[ "$r" = t ] && [ "$c" = t ] && pass "a role granted nothing reads through the router, routed and fanned out" \
+    || fail "a plain role's reads: $r / $c"
+w1=$(app -v VERBOSITY=sqlstate -c "SELECT reading_list_add($U, ARRAY[1])" || true)
+w2=$(app -v VERBOSITY=sqlstate -c "SELECT medium_assoc_router.reading_list_add($U, ARRAY[1])" || true)
+w3=$(app -v VERBOSITY=sqlstate -c "SELECT medium_assoc_router.readers_add_whole(1, NULL)" || true)
+[ "$w1" = "ERROR:  42501" ] && [ "$w2" = "ERROR:  42501" ] && [ "$w3" = "ERROR:  42501" ] \
+    && pass "it cannot write links, neither by the function nor by its proxy" \
+    || fail "a plain role's writes: $w1 / $w2 / $w3"
+router -c "GRANT EXECUTE ON FUNCTION reading_list_add(integer, integer[], jsonb, jsonb), reading_list_remove(integer, integer[]), medium_assoc_router.reading_list_add(integer, integer[], jsonb, jsonb), medium_assoc_router.reading_list_remove(integer, integer[]) TO ma_app"
+A=$(router -c "SELECT min(id) FROM generate_series(1, 300) AS g(id) WHERE NOT reading_list_has($U, ARRAY[id])")
+w=$(app -c "SELECT reading_list_add($U, ARRAY[$A]) + reading_list_remove($U, ARRAY[$A])")
+[ "$w" = 2 ] && pass "granted EXECUTE on a writer and its proxy, it writes" || fail "granted writer: $w"
+
 # --- a shard down, a shard hung ---
 U1=$(shard 1 -c "SELECT min(id) FROM medium_users")
 U0=$(shard 0 -c "SELECT min(id) FROM medium_users")
@@ -204,7 +225,15 @@ pm=$(head -1 "/var/lib/postgresql/15/${PREFIX}_shard1/postmaster.pid")
 kill -STOP "$pm" $(pgrep -P "$pm")
 limit=$((QUERY_TIMEOUT + 2 + 3))
 timed "shard 1 hung, its user's reader" "$limit" "SELECT * FROM reading_list($U1)"
+echo "$LAST_ERROR" | grep -q "ERROR:  no answer from shard 1 (host=127.0.0.1 port=$((BASE + 2)) dbname=medium) of cluster medium_cluster: " \
+    && pass "the error names the hung shard and its host and port" \
+    || fail "the hung shard is not named: $LAST_ERROR"
+timed "shard 1 hung, a count" "$limit" "SELECT reading_list_count($U1)"
+echo "$LAST_ERROR" | grep -q "no answer from shard 1 (.*port=$((BASE + 2)).*)" \
+    && pass "a count: the error names the hung shard" || fail "a count: $LAST_ERROR"
 timed "shard 1 hung, a fan-out (readers)" "$limit" "SELECT count(*) FROM readers(1)"
+echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*port=$((BASE + 1)).*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
+    && pass "a fan-out: the error names the shards it waited for" || fail "a fan-out: $LAST_ERROR"
 kill -CONT "$pm" $(pgrep -P "$pm")
 sleep 1
 n=$(router -c "SELECT count(*) = $(shard 1 -c "SELECT count(*) FROM reading_list($U1)") FROM reading_list($U1)")
@@ -225,7 +254,7 @@ SQL
 out=$(timeout 60 psql -X -At -h 127.0.0.1 -p "$ROUTER" -U postgres -d medium -f "$WORK/warm.sql" 2>&1 || true)
 kill -CONT "$pm" $(pgrep -P "$pm") 2>/dev/null || true
 ms=$(echo "$out" | grep -E '^[0-9]+$' | head -1)
-if echo "$out" | grep -q ERROR && [ -n "$ms" ] && [ "$ms" -le $((limit * 1000)) ] && [ "$(echo "$out" | grep -c '^t$')" = 2 ]; then
+if echo "$out" | grep -q "ERROR:  no answer from shard 1 (.*port=$((BASE + 2)).*)" && [ -n "$ms" ] && [ "$ms" -le $((limit * 1000)) ] && [ "$(echo "$out" | grep -c '^t$')" = 2 ]; then
     pass "shard 1's backend hung under an open connection: error after $ms ms ($(echo "$out" | grep ERROR | head -1 | cut -c1-120)), the session works again"
 else
     fail "shard 1's backend hung under an open connection: $out"
