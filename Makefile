@@ -22,7 +22,8 @@ OBJS = \
 	extension/links.o \
 	extension/linkview.o \
 	extension/create.o \
-	extension/chain.o
+	extension/chain.o \
+	extension/router.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

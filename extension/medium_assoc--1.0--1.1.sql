@@ -456,30 +456,36 @@ RETURNS pg_catalog.int4
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT medium_assoc.shard_hash($1) OPERATOR(pg_catalog.&) ($2 OPERATOR(pg_catalog.-) 1) $$;
 
--- The shards a router call waited for, named for its error: their numbers
--- in the cluster (hash & (shards - 1) of each of hashes; all of them when
--- hashes is NULL) and where they are, from the connection strings of the
--- cluster's server (host, hostaddr, port and dbname only: never a password).
+-- The shards of a PL/Proxy cluster as a router's errors name them, from the
+-- connection strings of the cluster's server (host, hostaddr, port and
+-- dbname only: never a password): element i + 1 is "shard i (...)".
+CREATE FUNCTION medium_assoc._shard_labels(cluster pg_catalog.name)
+RETURNS pg_catalog.text[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT array_agg(format('shard %s (%s)', i,
+                            (SELECT string_agg(m[1] || '=' || m[2], ' ')
+                               FROM regexp_matches(conn, '([a-z_]+)\s*=\s*(''(?:[^''\\]|\\.)*''|[^\s'']+)', 'g') AS m
+                              WHERE m[1] IN ('host', 'hostaddr', 'port', 'dbname')))
+                     ORDER BY i)
+      FROM (SELECT substr(o, 2, strpos(o, '=') - 2)::int AS i, substr(o, strpos(o, '=') + 1) AS conn
+              FROM pg_foreign_server s, unnest(s.srvoptions) AS o
+             WHERE s.srvname = $1 AND o ~ '^p[0-9]+=') AS shard
+$$;
+
+-- The shards a router call waited for (hash & (shards - 1) of each of
+-- hashes; all of them when hashes is NULL), named for its error.
 CREATE FUNCTION medium_assoc._shard_label(cluster pg_catalog.name, hashes pg_catalog.int4[])
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH shard AS (
-        SELECT substr(o, 2, strpos(o, '=') - 2)::int AS i, substr(o, strpos(o, '=') + 1) AS conn
-          FROM pg_foreign_server s, unnest(s.srvoptions) AS o
-         WHERE s.srvname = $1 AND o ~ '^p[0-9]+='),
-    n AS (SELECT count(*)::int AS n FROM shard),
-    waited AS (
-        SELECT DISTINCT h & (n.n - 1) AS i FROM n, unnest($2) AS h WHERE $2 IS NOT NULL
-        UNION
-        SELECT shard.i FROM shard WHERE $2 IS NULL)
-    SELECT format('%s of cluster %s', COALESCE(string_agg(format('shard %s (%s)', w.i,
-                      (SELECT string_agg(m[1] || '=' || m[2], ' ')
-                         FROM regexp_matches(shard.conn, '([a-z_]+)\s*=\s*(''(?:[^''\\]|\\.)*''|[^\s'']+)', 'g') AS m
-                        WHERE m[1] IN ('host', 'hostaddr', 'port', 'dbname'))),
-                      ', ' ORDER BY w.i), 'a shard'), quote_ident($1))
-      FROM waited AS w JOIN shard USING (i)
+    SELECT format('%s of cluster %s',
+                  COALESCE(string_agg(l.label, ', ' ORDER BY l.n), 'a shard'), quote_ident($1))
+      FROM unnest(medium_assoc._shard_labels($1)) WITH ORDINALITY AS l(label, n)
+     WHERE $2 IS NULL
+        OR l.n - 1 IN (SELECT h & (cardinality(medium_assoc._shard_labels($1)) - 1) FROM unnest($2) AS h)
 $$;
 
 -- One line of a generated script's header: a name, quoted, on one line.
@@ -575,6 +581,7 @@ DECLARE
     remote text;
     stmt text;
     waited text;
+    symbol text;
     types regclass[] := '{}';
     t regclass;
 BEGIN
@@ -656,6 +663,7 @@ BEGIN
         END LOOP;
 
         call := format('%I.%I(%s)', nsp, f.proname, f.names);
+        symbol := NULL;
         params := (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, f.pronargs) i);
         -- the remote call, by the shard's name (a proxy's own name is in
         -- medium_assoc_router)
@@ -669,19 +677,14 @@ BEGIN
                                       THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
                                       ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END,
                                  remote);
-            stmt := CASE WHEN f.proretset
-                         THEN format('RETURN QUERY SELECT * FROM medium_assoc_router.%I(%s);', f.proname, params)
-                         ELSE format('RETURN medium_assoc_router.%I(%s);', f.proname, params) END;
-            waited := CASE WHEN f.suffix = '_batch'
-                           THEN 'ARRAY(SELECT medium_assoc.shard_hash(s) FROM pg_catalog.unnest($1) AS s)'
-                           ELSE 'ARRAY[medium_assoc.shard_hash($1)]' END;
+            symbol := CASE WHEN f.suffix = '_batch' THEN 'medium_assoc_route_sources'
+                           ELSE 'medium_assoc_route_source' END;
         ELSIF f.suffix IN ('', '_batch', '_links') THEN
             -- every shard's rows, as one node's
             out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
                                  E'    CLUSTER %L;\n    RUN ON ALL;\n    %s;\n$proxy$;\n',
                                  f.proname, f.args, f.result, cluster, remote);
-            stmt := format('RETURN QUERY SELECT * FROM medium_assoc_router.%I(%s);', f.proname, params);
-            waited := 'NULL';
+            symbol := 'medium_assoc_route_all';
         ELSIF f.suffix = '_set' THEN
             -- a set() of a target's sources touches every shard at once
             CONTINUE;
@@ -720,15 +723,21 @@ BEGIN
         -- the function the application calls: the proxy's answer, or an
         -- error naming the shards it waited for when the wait was cut
         -- short (the statement_timeout router_cluster() sets, PL/Proxy's
-        -- query_timeout, a cancel)
-        out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plpgsql VOLATILE\nAS $wrapper$\nBEGIN\n    %s\n' ||
-                             E'EXCEPTION WHEN query_canceled OR internal_error THEN\n' ||
-                             E'    IF SQLSTATE OPERATOR(pg_catalog.=) ''XX000'' AND pg_catalog.right(SQLERRM, 15) OPERATOR(pg_catalog.<>) '': query timeout'' THEN\n' ||
-                             E'        RAISE;\n    END IF;\n' ||
-                             E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'',\n' ||
-                             E'        MESSAGE = pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
-                             E'END\n$wrapper$;\n',
-                             nsp, f.proname, f.args, f.result, stmt, cluster, waited);
+        -- query_timeout, a cancel); in C where it passes the proxy's
+        -- answer on (router.c), in PL/pgSQL where it combines the shards'
+        IF symbol IS NOT NULL THEN
+            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE c VOLATILE\nAS %L, %L;\n',
+                                 nsp, f.proname, f.args, f.result, 'MODULE_PATHNAME', symbol);
+        ELSE
+            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plpgsql VOLATILE\nAS $wrapper$\nBEGIN\n    %s\n' ||
+                                 E'EXCEPTION WHEN query_canceled OR internal_error THEN\n' ||
+                                 E'    IF SQLSTATE OPERATOR(pg_catalog.=) ''XX000'' AND pg_catalog.right(SQLERRM, 15) OPERATOR(pg_catalog.<>) '': query timeout'' THEN\n' ||
+                                 E'        RAISE;\n    END IF;\n' ||
+                                 E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'',\n' ||
+                                 E'        MESSAGE = pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
+                                 E'END\n$wrapper$;\n',
+                                 nsp, f.proname, f.args, f.result, stmt, cluster, waited);
+        END IF;
         IF f.suffix IN ('_add', '_remove', '_set') THEN
             -- writes: EXECUTE only for those granted it on the router, as
             -- the shards let only some roles write links; the proxy too,

@@ -54,12 +54,14 @@ SELECT medium_assoc.router_functions('sh_readers', 'medium_cluster', 'sh_users')
 -- per helper, a PL/Proxy function in medium_assoc_router (two for a
 -- fanned-out write or has: all targets split by shard, or whole to one) and
 -- the function the application calls, named as on the shard, which returns
--- the proxy's answer (combining the shards' for a fanned-out value) or
--- names the shards it waited for when cut short
+-- the proxy's answer (in C, router.c) or combines the shards' (PL/pgSQL),
+-- and names the shards it waited for when cut short
 SELECT count(*) AS router_functions,
        count(*) FILTER (WHERE l ~ 'LANGUAGE plproxy VOLATILE' AND l ~ '^ medium_assoc_router[.]') AS proxies,
-       count(*) FILTER (WHERE l ~ 'LANGUAGE plpgsql VOLATILE' AND l ~ '^ public[.]'
-                        AND l ~ 'no answer from') AS called
+       count(*) FILTER (WHERE l ~ '^ public[.]' AND l ~ 'LANGUAGE c VOLATILE'
+                        AND l ~ 'medium_assoc_route_(source|sources|all)''') AS passing_on,
+       count(*) FILTER (WHERE l ~ '^ public[.]' AND l ~ 'LANGUAGE plpgsql VOLATILE'
+                        AND l ~ 'no answer from') AS combining
 FROM regexp_split_to_table(medium_assoc.router_functions('sh_readers', 'medium_cluster', 'sh_users')
                            || medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_users'),
                            E'CREATE FUNCTION') l
@@ -76,6 +78,82 @@ SELECT medium_assoc._shard_label('sh_cluster', ARRAY[0]);
 SELECT medium_assoc._shard_label('sh_cluster', ARRAY[medium_assoc.shard_hash(1), medium_assoc.shard_hash(2), 7]);
 SELECT medium_assoc._shard_label('sh_cluster', NULL);
 SELECT medium_assoc._shard_label('no_such_cluster', ARRAY[0]);
+SELECT medium_assoc._shard_labels('sh_cluster');
+
+-- the functions the application calls on a router pass the call to their
+-- proxy in medium_assoc_router (here SQL functions standing in for
+-- PL/Proxy's) and return its answer; cut short, they name the shards the
+-- call waited for (the cluster from the proxy's "CLUSTER '...';")
+CREATE SCHEMA IF NOT EXISTS medium_assoc_router;
+CREATE FUNCTION medium_assoc_router.sh_route(source int) RETURNS int
+    LANGUAGE sql AS $$ SELECT $1 + 1 /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE FUNCTION medium_assoc_router.sh_route_set(sources int[]) RETURNS TABLE (source int, n int)
+    LANGUAGE sql AS $$ SELECT s, s * 10 FROM unnest($1) AS s /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_set(sources int[]) RETURNS TABLE (source int, n int)
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_sources';
+CREATE FUNCTION medium_assoc_router.sh_route_slow(source int) RETURNS SETOF int
+    LANGUAGE sql AS $$ SELECT $1 FROM pg_sleep(5) /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_slow(source int) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE FUNCTION medium_assoc_router.sh_route_slow_all(source int) RETURNS SETOF int
+    LANGUAGE sql AS $$ SELECT $1 FROM pg_sleep(5) /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_slow_all(source int) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_all';
+CREATE FUNCTION medium_assoc_router.sh_route_slow_batch(sources int[]) RETURNS SETOF int
+    LANGUAGE sql AS $$ SELECT 1 FROM pg_sleep(5) /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_slow_batch(sources int[]) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_sources';
+CREATE FUNCTION medium_assoc_router.sh_route_fails(source int) RETURNS int
+    LANGUAGE sql AS $$ SELECT 1 / ($1 - $1) /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_fails(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE FUNCTION sh_no_proxy(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+SELECT sh_route(1), sh_route(NULL);
+SELECT * FROM sh_route_set(ARRAY[1, 2, 3]);
+SELECT sh_route_set(ARRAY[4, 5]) LIMIT 1;
+SELECT s, (SELECT count(*) FROM sh_route_set(ARRAY[s, s + 1]) LIMIT 1) FROM generate_series(1, 3) AS s;
+-- shard_hash(1) and shard_hash(2) fall on shards 1 and 0 of two
+SELECT medium_assoc.shard_of(1, 2), medium_assoc.shard_of(2, 2);
+\set VERBOSITY default
+SET statement_timeout = '200ms';
+SELECT * FROM sh_route_slow(1);
+-- a changed server is read again
+RESET statement_timeout;
+ALTER SERVER sh_cluster OPTIONS (SET p1 'host=db1.example port=6432 dbname=medium');
+SET statement_timeout = '200ms';
+SELECT * FROM sh_route_slow(1);
+SELECT * FROM sh_route_slow(2);
+SELECT * FROM sh_route_slow(NULL);
+SELECT * FROM sh_route_slow_batch(ARRAY[1, 2]);
+SELECT * FROM sh_route_slow_all(1);
+RESET statement_timeout;
+-- other errors pass unchanged
+SELECT sh_route_fails(1);
+SELECT sh_no_proxy(1);
+\set VERBOSITY sqlstate
+-- the proxy is called as SQL would call it: EXECUTE on it, USAGE on its schema
+CREATE ROLE sh_router_app;
+GRANT USAGE ON SCHEMA medium_assoc_router TO sh_router_app;
+REVOKE EXECUTE ON FUNCTION medium_assoc_router.sh_route(int) FROM PUBLIC;
+SET ROLE sh_router_app;
+SELECT sh_route(1);
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION medium_assoc_router.sh_route(int) TO sh_router_app;
+REVOKE USAGE ON SCHEMA medium_assoc_router FROM sh_router_app;
+SET ROLE sh_router_app;
+SELECT sh_route(1);
+RESET ROLE;
+GRANT USAGE ON SCHEMA medium_assoc_router TO sh_router_app;
+SET ROLE sh_router_app;
+SELECT sh_route(1);
+RESET ROLE;
+DROP SCHEMA medium_assoc_router CASCADE;
+DROP FUNCTION sh_route, sh_route_set, sh_route_slow, sh_route_slow_all, sh_route_slow_batch,
+    sh_route_fails, sh_no_proxy;
+DROP ROLE sh_router_app;
 DROP SERVER sh_cluster;
 DROP FOREIGN DATA WRAPPER sh_fdw;
 

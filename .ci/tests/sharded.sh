@@ -231,6 +231,12 @@ echo "$LAST_ERROR" | grep -q "ERROR:  no answer from shard 1 (host=127.0.0.1 por
 timed "shard 1 hung, a count" "$limit" "SELECT reading_list_count($U1)"
 echo "$LAST_ERROR" | grep -q "no answer from shard 1 (.*port=$((BASE + 2)).*)" \
     && pass "a count: the error names the hung shard" || fail "a count: $LAST_ERROR"
+timed "shard 1 hung, a _batch of users of both shards" "$limit" "SELECT count(*) FROM reading_list_batch(ARRAY[$U0, $U1])"
+echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*port=$((BASE + 1)).*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
+    && pass "a _batch: the error names its sources' shards" || fail "a _batch: $LAST_ERROR"
+timed "shard 1 hung, a fanned-out count (readers_count)" "$limit" "SELECT readers_count(1)"
+echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
+    && pass "a fanned-out count: the error names the shards" || fail "a fanned-out count: $LAST_ERROR"
 timed "shard 1 hung, a fan-out (readers)" "$limit" "SELECT count(*) FROM readers(1)"
 echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*port=$((BASE + 1)).*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
     && pass "a fan-out: the error names the shards it waited for" || fail "a fan-out: $LAST_ERROR"

@@ -1,0 +1,481 @@
+/*-------------------------------------------------------------------------
+ *
+ * router.c
+ *	  The functions an application calls on a PL/Proxy router, as
+ *	  router_functions() declares them: each passes its call to its proxy
+ *	  (the PL/Proxy function of the same name and arguments in schema
+ *	  medium_assoc_router) and returns the proxy's answer, row by row for a
+ *	  set.  When the call is cut short while the router waits for shards
+ *	  (the statement_timeout router_cluster() sets, PL/Proxy's own query
+ *	  timeout, a cancel), the error is raised again as 57014, naming the
+ *	  shards the call waited for: the source's shard for a routed call
+ *	  (medium_assoc_route_source), those of its sources for a _batch
+ *	  (medium_assoc_route_sources), every shard for a fan-out
+ *	  (medium_assoc_route_all).
+ *
+ * An error is caught and raised again without a subtransaction, so nothing
+ * between the two may read the database: the shards' names are read before
+ * the call, once per cluster and backend (medium_assoc._shard_labels), and
+ * forgotten when a foreign server changes; the waited shards are computed
+ * from the arguments with the hash of medium_assoc.shard_hash(): hashtext()
+ * of the key's text form in the "C" collation, 0 for NULL.
+ *
+ * The proxy is called as SQL would call it: EXECUTE on it and USAGE on its
+ * schema are checked as the caller's.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "parser/parse_func.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/syscache.h"
+
+#include "medium_assoc.h"
+
+/* which shards a call waits for */
+typedef enum RouteMode
+{
+	ROUTE_SOURCE,				/* the shard of the first argument */
+	ROUTE_SOURCES,				/* those of the first argument's elements */
+	ROUTE_ALL					/* every shard */
+} RouteMode;
+
+/* the shards of one cluster, as errors name them */
+typedef struct ClusterLabels
+{
+	char	   *cluster;
+	int			nshards;
+	char	  **labels;			/* "shard i (host=... port=...)" */
+} ClusterLabels;
+
+/* one router function's call state, in fn_extra */
+typedef struct RouteCall
+{
+	RouteMode	mode;
+	Oid			proxy_oid;
+	FmgrInfo	proxy;
+	char	   *cluster;
+	const ClusterLabels *labels;	/* its shards, read before each call */
+	FunctionCallInfo pcall;		/* the call of the proxy */
+	ReturnSetInfo prsinfo;		/* its set's state */
+	bool		in_set;			/* between the first and last row */
+	FmgrInfo	keyout;			/* output function of the key type */
+	Oid			keytype;
+	int16		keylen;
+	bool		keybyval;
+	char		keyalign;
+} RouteCall;
+
+static List *cluster_labels = NIL;	/* of ClusterLabels, in
+									 * TopMemoryContext */
+static bool labels_callback_registered = false;
+
+static void forget_labels(Datum arg, int cacheid, uint32 hashvalue);
+static const ClusterLabels *labels_of(const char *cluster);
+static char *proxy_cluster(HeapTuple proctup);
+static RouteCall *route_init(FunctionCallInfo fcinfo, RouteMode mode);
+static uint32 key_shard_hash(RouteCall *rc, Datum key, bool isnull);
+static char *waited_label(FunctionCallInfo fcinfo, RouteCall *rc);
+static bool cut_short(const ErrorData *edata);
+static void end_set(Datum arg);
+static Datum route(FunctionCallInfo fcinfo, RouteMode mode);
+
+PG_FUNCTION_INFO_V1(medium_assoc_route_source);
+PG_FUNCTION_INFO_V1(medium_assoc_route_sources);
+PG_FUNCTION_INFO_V1(medium_assoc_route_all);
+
+/*
+ * forget_labels
+ *		A foreign server changed: read the clusters' shards again.
+ */
+static void
+forget_labels(Datum arg, int cacheid, uint32 hashvalue)
+{
+	/*
+	 * Not freed: a call may hold them, and they are small and change
+	 * rarely.
+	 */
+	cluster_labels = NIL;
+}
+
+/*
+ * labels_of
+ *		The shards of cluster (none if it has no server), read on first use
+ *		in this backend.
+ */
+static const ClusterLabels *
+labels_of(const char *cluster)
+{
+	ListCell   *lc;
+	ClusterLabels *cl;
+	Oid			fn;
+	Oid			argtype = NAMEOID;
+	Datum		labels;
+	Datum	   *elems;
+	bool	   *nulls;
+	MemoryContext oldcxt;
+
+	foreach(lc, cluster_labels)
+	{
+		cl = (ClusterLabels *) lfirst(lc);
+		if (strcmp(cl->cluster, cluster) == 0)
+			return cl;
+	}
+	if (!labels_callback_registered)
+	{
+		CacheRegisterSyscacheCallback(FOREIGNSERVEROID, forget_labels, (Datum) 0);
+		labels_callback_registered = true;
+	}
+	fn = LookupFuncName(list_make2(makeString("medium_assoc"),
+								   makeString("_shard_labels")),
+						1, &argtype, false);
+	labels = OidFunctionCall1(fn, DirectFunctionCall1(namein,
+													  CStringGetDatum(cluster)));
+
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	cl = palloc0(sizeof(ClusterLabels));
+	cl->cluster = pstrdup(cluster);
+	deconstruct_array(DatumGetArrayTypeP(labels), TEXTOID, -1, false,
+					  TYPALIGN_INT, &elems, &nulls, &cl->nshards);
+	cl->labels = palloc0(sizeof(char *) * Max(cl->nshards, 1));
+	for (int i = 0; i < cl->nshards; i++)
+		cl->labels[i] = nulls[i] ? pstrdup("?") : TextDatumGetCString(elems[i]);
+	cluster_labels = lappend(cluster_labels, cl);
+	MemoryContextSwitchTo(oldcxt);
+	return cl;
+}
+
+/*
+ * proxy_cluster
+ *		The cluster a proxy calls, from the "CLUSTER 'name';" line that
+ *		router_functions() writes in its body; NULL if there is none.
+ */
+static char *
+proxy_cluster(HeapTuple proctup)
+{
+	bool		isnull;
+	Datum		src = SysCacheGetAttr(PROCOID, proctup, Anum_pg_proc_prosrc,
+									  &isnull);
+	char	   *body;
+	char	   *p;
+	StringInfoData name;
+
+	if (isnull)
+		return NULL;
+	body = TextDatumGetCString(src);
+	p = strstr(body, "CLUSTER '");
+	if (p == NULL)
+		return NULL;
+	initStringInfo(&name);
+	for (p += strlen("CLUSTER '"); *p != '\0'; p++)
+	{
+		if (*p == '\'' && p[1] == '\'')
+			p++;
+		else if (*p == '\'')
+			return name.data;
+		appendStringInfoChar(&name, *p);
+	}
+	return NULL;
+}
+
+/*
+ * route_init
+ *		Find the proxy of the function called (same name and arguments, in
+ *		schema medium_assoc_router) and set up its calls.
+ */
+static RouteCall *
+route_init(FunctionCallInfo fcinfo, RouteMode mode)
+{
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	RouteCall  *rc = MemoryContextAllocZero(cxt, sizeof(RouteCall));
+	HeapTuple	tup;
+	Form_pg_proc proc;
+	Oid			argtype = InvalidOid;
+	MemoryContext oldcxt;
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u",
+			 fcinfo->flinfo->fn_oid);
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	rc->mode = mode;
+	rc->proxy_oid = LookupFuncName(list_make2(makeString("medium_assoc_router"),
+											  makeString(pstrdup(NameStr(proc->proname)))),
+								   proc->pronargs, proc->proargtypes.values, true);
+	if (!OidIsValid(rc->proxy_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("function %s has no proxy medium_assoc_router.%s",
+						format_procedure(fcinfo->flinfo->fn_oid),
+						NameStr(proc->proname)),
+				 errhint("Run the SQL of medium_assoc.router_functions() again.")));
+	if (proc->pronargs > 0)
+		argtype = proc->proargtypes.values[0];
+	ReleaseSysCache(tup);
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rc->proxy_oid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", rc->proxy_oid);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	rc->cluster = proxy_cluster(tup);
+	MemoryContextSwitchTo(oldcxt);
+	ReleaseSysCache(tup);
+
+	fmgr_info_cxt(rc->proxy_oid, &rc->proxy, cxt);
+	rc->pcall = MemoryContextAllocZero(cxt,
+									   SizeForFunctionCallInfo(fcinfo->nargs));
+	InitFunctionCallInfoData(*rc->pcall, &rc->proxy, fcinfo->nargs,
+							 fcinfo->fncollation, NULL, NULL);
+
+	if (mode != ROUTE_ALL && OidIsValid(argtype))
+	{
+		Oid			outfn;
+		bool		varlena;
+
+		rc->keytype = mode == ROUTE_SOURCES ? get_element_type(argtype) : argtype;
+		if (OidIsValid(rc->keytype))
+		{
+			getTypeOutputInfo(rc->keytype, &outfn, &varlena);
+			fmgr_info_cxt(outfn, &rc->keyout, cxt);
+			get_typlenbyvalalign(rc->keytype, &rc->keylen, &rc->keybyval,
+								 &rc->keyalign);
+		}
+	}
+	fcinfo->flinfo->fn_extra = rc;
+	return rc;
+}
+
+/*
+ * key_shard_hash
+ *		medium_assoc.shard_hash(key): hashtext() of its text form in the
+ *		"C" collation (the bytes' hash), 0 for NULL.  Pure: no catalog
+ *		access, so that it may run while an error is being raised again.
+ */
+static uint32
+key_shard_hash(RouteCall *rc, Datum key, bool isnull)
+{
+	char	   *text;
+
+	if (isnull || !OidIsValid(rc->keytype))
+		return 0;
+	text = OutputFunctionCall(&rc->keyout, key);
+	return DatumGetUInt32(hash_any((unsigned char *) text, strlen(text)));
+}
+
+/*
+ * waited_label
+ *		"shard 1 (host=... port=...) of cluster c", or several shards, for
+ *		the shards the call waited for.
+ */
+static char *
+waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
+{
+	const ClusterLabels *cl = rc->labels;
+	bool	   *waited;
+	StringInfoData buf;
+	int			n = cl ? cl->nshards : 0;
+
+	initStringInfo(&buf);
+	if (n == 0 || (n & (n - 1)) != 0)
+	{
+		appendStringInfo(&buf, "a shard of cluster %s",
+						 quote_identifier(rc->cluster ? rc->cluster : "?"));
+		return buf.data;
+	}
+	waited = palloc0(sizeof(bool) * n);
+	if (rc->mode == ROUTE_ALL)
+		memset(waited, true, sizeof(bool) * n);
+	else if (rc->mode == ROUTE_SOURCE)
+		waited[key_shard_hash(rc, fcinfo->args[0].value,
+							  fcinfo->args[0].isnull) & (n - 1)] = true;
+	else if (fcinfo->args[0].isnull)
+		waited[0] = true;
+	else
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+
+		deconstruct_array(DatumGetArrayTypeP(fcinfo->args[0].value),
+						  rc->keytype, rc->keylen, rc->keybyval, rc->keyalign,
+						  &elems, &nulls, &nelems);
+		for (int i = 0; i < nelems; i++)
+			waited[key_shard_hash(rc, elems[i], nulls[i]) & (n - 1)] = true;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (!waited[i])
+			continue;
+		if (buf.len > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfoString(&buf, cl->labels[i]);
+	}
+	if (buf.len == 0)
+		appendStringInfoString(&buf, "a shard");
+	appendStringInfo(&buf, " of cluster %s", quote_identifier(rc->cluster));
+	return buf.data;
+}
+
+/*
+ * cut_short
+ *		Was the call ended while waiting: a cancel (the statement timeout,
+ *		or a user's) or PL/Proxy's query timeout?
+ */
+static bool
+cut_short(const ErrorData *edata)
+{
+	const char *suffix = ": query timeout";
+	size_t		len;
+
+	if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		return true;
+	if (edata->sqlerrcode != ERRCODE_INTERNAL_ERROR || edata->message == NULL)
+		return false;
+	len = strlen(edata->message);
+	return len >= strlen(suffix) &&
+		strcmp(edata->message + len - strlen(suffix), suffix) == 0;
+}
+
+/*
+ * end_set
+ *		The executor stopped reading the set (or the query ended): the next
+ *		call starts a new one.
+ */
+static void
+end_set(Datum arg)
+{
+	((RouteCall *) DatumGetPointer(arg))->in_set = false;
+}
+
+/*
+ * route
+ *		Call the proxy with the caller's arguments; pass its answer on, a
+ *		row per call for a set.
+ */
+static Datum
+route(FunctionCallInfo fcinfo, RouteMode mode)
+{
+	RouteCall  *const rc = fcinfo->flinfo->fn_extra != NULL ?
+		(RouteCall *) fcinfo->flinfo->fn_extra : route_init(fcinfo, mode);
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunctionCallInfo pc = rc->pcall;
+	MemoryContext cxt = CurrentMemoryContext;
+	Datum		result = (Datum) 0;
+
+	if (!rc->in_set)
+	{
+		AclResult	aclresult;
+
+		aclresult = ma_schema_aclcheck(get_func_namespace(rc->proxy_oid),
+									   GetUserId(), ACL_USAGE);
+		if (aclresult != ACLCHECK_OK)
+			aclcheck_error(aclresult, OBJECT_SCHEMA, "medium_assoc_router");
+		ma_require_execute(rc->proxy_oid);
+		/* read before the call: nothing may be read while it fails */
+		if (rc->cluster != NULL)
+			rc->labels = labels_of(rc->cluster);
+		for (int i = 0; i < fcinfo->nargs; i++)
+			pc->args[i] = fcinfo->args[i];
+		pc->resultinfo = NULL;
+		if (rsi != NULL && IsA(rsi, ReturnSetInfo))
+		{
+			rc->prsinfo = *rsi;
+			rc->prsinfo.returnMode = SFRM_ValuePerCall;
+			rc->prsinfo.isDone = ExprSingleResult;
+			rc->prsinfo.setResult = NULL;
+			rc->prsinfo.setDesc = NULL;
+			pc->resultinfo = (Node *) &rc->prsinfo;
+		}
+	}
+	pc->isnull = false;
+
+	PG_TRY();
+	{
+		result = FunctionCallInvoke(pc);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (!cut_short(edata))
+			PG_RE_THROW();
+		FlushErrorState();
+		rc->in_set = false;
+		edata->sqlerrcode = ERRCODE_QUERY_CANCELED;
+		edata->message = psprintf("no answer from %s: %s",
+								  waited_label(fcinfo, rc), edata->message);
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+
+	if (pc->resultinfo != NULL)
+	{
+		bool		more;
+
+		rsi->returnMode = rc->prsinfo.returnMode;
+		rsi->isDone = rc->prsinfo.isDone;
+		/* row by row, setResult is the executor's own tuplestore */
+		if (rc->prsinfo.returnMode == SFRM_Materialize)
+		{
+			rsi->setResult = rc->prsinfo.setResult;
+			rsi->setDesc = rc->prsinfo.setDesc;
+		}
+		more = rsi->returnMode == SFRM_ValuePerCall &&
+			rsi->isDone == ExprMultipleResult;
+		if (more && !rc->in_set)
+			RegisterExprContextCallback(rsi->econtext, end_set,
+										PointerGetDatum(rc));
+		else if (!more && rc->in_set)
+			UnregisterExprContextCallback(rsi->econtext, end_set,
+										  PointerGetDatum(rc));
+		rc->in_set = more;
+	}
+	fcinfo->isnull = pc->isnull;
+	return result;
+}
+
+/*
+ * medium_assoc_route_source
+ *		A routed call: it waits for the shard of its first argument.
+ */
+Datum
+medium_assoc_route_source(PG_FUNCTION_ARGS)
+{
+	return route(fcinfo, ROUTE_SOURCE);
+}
+
+/*
+ * medium_assoc_route_sources
+ *		A routed _batch: it waits for the shards of its sources.
+ */
+Datum
+medium_assoc_route_sources(PG_FUNCTION_ARGS)
+{
+	return route(fcinfo, ROUTE_SOURCES);
+}
+
+/*
+ * medium_assoc_route_all
+ *		A fan-out: it waits for every shard.
+ */
+Datum
+medium_assoc_route_all(PG_FUNCTION_ARGS)
+{
+	return route(fcinfo, ROUTE_ALL);
+}
