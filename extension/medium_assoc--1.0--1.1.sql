@@ -458,17 +458,18 @@ AS $$ SELECT medium_assoc.shard_hash($1) OPERATOR(pg_catalog.&) ($2 OPERATOR(pg_
 
 -- The shards of a PL/Proxy cluster as a router's errors name them, from the
 -- connection strings of the cluster's server (host, hostaddr, port and
--- dbname only: never a password): element i + 1 is "shard i (...)".
+-- dbname only: never a password): element i + 1 is "shard i (...)"; none
+-- for a cluster configured otherwise (PL/Proxy's plproxy.get_cluster_*()).
 CREATE FUNCTION medium_assoc._shard_labels(cluster pg_catalog.name)
 RETURNS pg_catalog.text[]
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT array_agg(format('shard %s (%s)', i,
+    SELECT COALESCE(array_agg(format('shard %s (%s)', i,
                             (SELECT string_agg(m[1] || '=' || m[2], ' ')
                                FROM regexp_matches(conn, '([a-z_]+)\s*=\s*(''(?:[^''\\]|\\.)*''|[^\s'']+)', 'g') AS m
                               WHERE m[1] IN ('host', 'hostaddr', 'port', 'dbname')))
-                     ORDER BY i)
+                     ORDER BY i), '{}')
       FROM (SELECT substr(o, 2, strpos(o, '=') - 2)::int AS i, substr(o, strpos(o, '=') + 1) AS conn
               FROM pg_foreign_server s, unnest(s.srvoptions) AS o
              WHERE s.srvname = $1 AND o ~ '^p[0-9]+=') AS shard
@@ -486,6 +487,21 @@ AS $$
       FROM unnest(medium_assoc._shard_labels($1)) WITH ORDINALITY AS l(label, n)
      WHERE $2 IS NULL
         OR l.n - 1 IN (SELECT h & (cardinality(medium_assoc._shard_labels($1)) - 1) FROM unnest($2) AS h)
+$$;
+
+-- A body of generated SQL in dollar quotes whose tag (tag, or tag with a
+-- number) the body cannot end early: names from the catalogs may hold a $.
+CREATE FUNCTION medium_assoc._dollar_quoted(body pg_catalog.text, tag pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT format('$%1$s$%2$s$%1$s$', c.t, $1)
+      FROM (SELECT n, $2 || CASE n WHEN 0 THEN '' ELSE n::text END AS t
+              FROM generate_series(0, length($1) + 1) AS n) AS c
+     WHERE strpos($1 || '$' || c.t || '$', '$' || c.t || '$') = length($1) + 1
+     ORDER BY c.n
+     LIMIT 1
 $$;
 
 -- One line of a generated script's header: a name, quoted, on one line.
@@ -628,6 +644,14 @@ BEGIN
     out := format(E'-- router functions of association %s (%s), made by medium_assoc.router_functions()\n' ||
                   E'CREATE SCHEMA IF NOT EXISTS %I;\n' ||
                   E'CREATE SCHEMA IF NOT EXISTS medium_assoc_router;\n' ||
+                  -- whoever owns it could replace the proxies
+                  E'DO $do$ BEGIN\n' ||
+                  E'    IF (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ''medium_assoc_router'')\n' ||
+                  E'       OPERATOR(pg_catalog.<>) (SELECT oid FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN\n' ||
+                  E'        RAISE EXCEPTION ''schema medium_assoc_router must be owned by %%'', CURRENT_USER\n' ||
+                  E'            USING ERRCODE = ''insufficient_privilege'';\n' ||
+                  E'    END IF;\n' ||
+                  E'END $do$;\n' ||
                   E'GRANT USAGE ON SCHEMA medium_assoc_router TO PUBLIC;\n',
                   medium_assoc._header_name(association), mode, nsp);
 
@@ -655,11 +679,13 @@ BEGIN
         LOOP
             CONTINUE WHEN t = ANY (types);
             types := types || t;
-            out := out || format(E'DO $do$ BEGIN\n    IF pg_catalog.to_regtype(%L) IS NULL THEN\n' ||
-                                 E'        CREATE TYPE %s AS (%s);\n    END IF;\nEND $do$;\n',
-                                 t::text, t::text,
-                                 (SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum)
-                                    FROM pg_attribute WHERE attrelid = t AND attnum > 0 AND NOT attisdropped));
+            out := out || format(E'DO %s;\n', medium_assoc._dollar_quoted(
+                format(E' BEGIN\n    IF pg_catalog.to_regtype(%L) IS NULL THEN\n' ||
+                       E'        CREATE TYPE %s AS (%s);\n    END IF;\nEND ',
+                       t::text, t::text,
+                       (SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum)
+                          FROM pg_attribute WHERE attrelid = t AND attnum > 0 AND NOT attisdropped)),
+                'do'));
         END LOOP;
 
         call := format('%I.%I(%s)', nsp, f.proname, f.names);
@@ -670,43 +696,44 @@ BEGIN
         remote := CASE WHEN f.proretset OR f.prorettype = 'record'::regtype
                        THEN 'SELECT * FROM ' || call ELSE 'SELECT ' || call END;
         IF mode = 'routed' THEN
-            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
-                                 E'    CLUSTER %L;\n%s    %s;\n$proxy$;\n',
-                                 f.proname, f.args, f.result, cluster,
-                                 CASE WHEN f.suffix = '_batch'
-                                      THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
-                                      ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END,
-                                 remote);
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
+                                 f.proname, f.args, f.result,
+                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n%s    %s;\n', cluster,
+                                     CASE WHEN f.suffix = '_batch'
+                                          THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
+                                          ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END,
+                                     remote), 'proxy'));
             symbol := CASE WHEN f.suffix = '_batch' THEN 'medium_assoc_route_sources'
                            ELSE 'medium_assoc_route_source' END;
         ELSIF f.suffix IN ('', '_batch', '_links') THEN
             -- every shard's rows, as one node's
-            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
-                                 E'    CLUSTER %L;\n    RUN ON ALL;\n    %s;\n$proxy$;\n',
-                                 f.proname, f.args, f.result, cluster, remote);
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
+                                 f.proname, f.args, f.result,
+                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n    RUN ON ALL;\n    %s;\n',
+                                                                    cluster, remote), 'proxy'));
             symbol := 'medium_assoc_route_all';
         ELSIF f.suffix = '_set' THEN
             -- a set() of a target's sources touches every shard at once
             CONTINUE;
         ELSE
             -- one value per shard, combined on the router
-            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS SETOF %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
-                                 E'    CLUSTER %L;\n%s    SELECT %s;\n$proxy$;\n',
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS SETOF %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
                                  f.proname, f.args,
                                  CASE f.suffix WHEN '_json' THEN 'jsonb' ELSE format_type(f.prorettype, NULL) END,
-                                 cluster,
-                                 CASE WHEN f.suffix IN ('_add', '_remove', '_has')
-                                      THEN E'    SPLIT targets;\n    RUN ON medium_assoc.shard_hash(targets);\n'
-                                      ELSE E'    RUN ON ALL;\n' END,
-                                 CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
-                                      ELSE call || ' AS part' END);
+                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n%s    SELECT %s;\n', cluster,
+                                     CASE WHEN f.suffix IN ('_add', '_remove', '_has')
+                                          THEN E'    SPLIT targets;\n    RUN ON medium_assoc.shard_hash(targets);\n'
+                                          ELSE E'    RUN ON ALL;\n' END,
+                                     CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
+                                          ELSE call || ' AS part' END), 'proxy'));
             IF f.suffix IN ('_add', '_remove', '_has') THEN
                 -- a NULL source, a NULL or empty list, or one with a NULL
                 -- element, goes whole to one shard, which answers (or
                 -- fails) as one node does
-                out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS $proxy$\n' ||
-                                     E'    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n$proxy$;\n',
-                                     f.proname || '_whole', f.args, format_type(f.prorettype, NULL), cluster, call);
+                out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
+                                     f.proname || '_whole', f.args, format_type(f.prorettype, NULL),
+                                     medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n',
+                                                                        cluster, call), 'proxy'));
             END IF;
             stmt := format(CASE WHEN f.proretset THEN 'RETURN QUERY %s;' ELSE 'RETURN (%s);' END,
                            format(CASE f.suffix
@@ -729,14 +756,15 @@ BEGIN
             out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE c VOLATILE\nAS %L, %L;\n',
                                  nsp, f.proname, f.args, f.result, 'MODULE_PATHNAME', symbol);
         ELSE
-            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plpgsql VOLATILE\nAS $wrapper$\nBEGIN\n    %s\n' ||
-                                 E'EXCEPTION WHEN query_canceled OR internal_error THEN\n' ||
-                                 E'    IF SQLSTATE OPERATOR(pg_catalog.=) ''XX000'' AND pg_catalog.right(SQLERRM, 15) OPERATOR(pg_catalog.<>) '': query timeout'' THEN\n' ||
-                                 E'        RAISE;\n    END IF;\n' ||
-                                 E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'',\n' ||
-                                 E'        MESSAGE = pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
-                                 E'END\n$wrapper$;\n',
-                                 nsp, f.proname, f.args, f.result, stmt, cluster, waited);
+            out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plpgsql VOLATILE\nAS %s;\n',
+                                 nsp, f.proname, f.args, f.result,
+                                 medium_assoc._dollar_quoted(format(E'\nBEGIN\n    %s\n' ||
+                                     E'EXCEPTION WHEN query_canceled OR internal_error THEN\n' ||
+                                     E'    IF SQLSTATE OPERATOR(pg_catalog.=) ''XX000'' AND pg_catalog.right(SQLERRM, 15) OPERATOR(pg_catalog.<>) '': query timeout'' THEN\n' ||
+                                     E'        RAISE;\n    END IF;\n' ||
+                                     E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'',\n' ||
+                                     E'        MESSAGE = pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
+                                     E'END\n', stmt, cluster, waited), 'wrapper'));
         END IF;
         IF f.suffix IN ('_add', '_remove', '_set') THEN
             -- writes: EXECUTE only for those granted it on the router, as

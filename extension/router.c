@@ -16,12 +16,16 @@
  * An error is caught and raised again without a subtransaction, so nothing
  * between the two may read the database: the shards' names are read before
  * the call, once per cluster and backend (medium_assoc._shard_labels), and
- * forgotten when a foreign server changes; the waited shards are computed
- * from the arguments with the hash of medium_assoc.shard_hash(): hashtext()
- * of the key's text form in the "C" collation, 0 for NULL.
+ * read again after a change to a foreign server (the old ones are freed at
+ * the end of the transaction); the key argument is detoasted before the
+ * call, and the waited shards computed from it only when needed, with the
+ * hash of medium_assoc.shard_hash(): hashtext() of the key's text form in
+ * the "C" collation, 0 for NULL.
  *
  * The proxy is called as SQL would call it: EXECUTE on it and USAGE on its
- * schema are checked as the caller's.
+ * schema are checked as the caller's.  It must return what the function
+ * returns and belong to its owner: a proxy put there by someone else is
+ * refused.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,6 +33,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaccess.h"
 #include "catalog/pg_proc.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
@@ -54,7 +59,7 @@ typedef enum RouteMode
 	ROUTE_ALL					/* every shard */
 } RouteMode;
 
-/* the shards of one cluster, as errors name them */
+/* the shards of one cluster, as errors name them (in labels_cxt) */
 typedef struct ClusterLabels
 {
 	char	   *cluster;
@@ -70,6 +75,7 @@ typedef struct RouteCall
 	FmgrInfo	proxy;
 	char	   *cluster;
 	const ClusterLabels *labels;	/* its shards, read before each call */
+	Datum		key;			/* the key argument, detoasted */
 	FunctionCallInfo pcall;		/* the call of the proxy */
 	ReturnSetInfo prsinfo;		/* its set's state */
 	bool		in_set;			/* between the first and last row */
@@ -80,9 +86,9 @@ typedef struct RouteCall
 	char		keyalign;
 } RouteCall;
 
-static List *cluster_labels = NIL;	/* of ClusterLabels, in
-									 * TopMemoryContext */
-static bool labels_callback_registered = false;
+static List *cluster_labels = NIL;	/* of ClusterLabels */
+static MemoryContext labels_cxt = NULL;
+static bool labels_stale = false;
 
 static void forget_labels(Datum arg, int cacheid, uint32 hashvalue);
 static const ClusterLabels *labels_of(const char *cluster);
@@ -91,6 +97,7 @@ static RouteCall *route_init(FunctionCallInfo fcinfo, RouteMode mode);
 static uint32 key_shard_hash(RouteCall *rc, Datum key, bool isnull);
 static char *waited_label(FunctionCallInfo fcinfo, RouteCall *rc);
 static bool cut_short(const ErrorData *edata);
+static bool start_call(FunctionCallInfo fcinfo, RouteCall *rc);
 static void end_set(Datum arg);
 static Datum route(FunctionCallInfo fcinfo, RouteMode mode);
 
@@ -105,11 +112,7 @@ PG_FUNCTION_INFO_V1(medium_assoc_route_all);
 static void
 forget_labels(Datum arg, int cacheid, uint32 hashvalue)
 {
-	/*
-	 * Not freed: a call may hold them, and they are small and change
-	 * rarely.
-	 */
-	cluster_labels = NIL;
+	labels_stale = true;
 }
 
 /*
@@ -127,32 +130,47 @@ labels_of(const char *cluster)
 	Datum		labels;
 	Datum	   *elems;
 	bool	   *nulls;
+	int			n;
 	MemoryContext oldcxt;
 
+	if (labels_cxt == NULL)
+	{
+		labels_cxt = AllocSetContextCreate(TopMemoryContext,
+										   "medium_assoc shard labels",
+										   ALLOCSET_SMALL_SIZES);
+		CacheRegisterSyscacheCallback(FOREIGNSERVEROID, forget_labels, (Datum) 0);
+	}
+	if (labels_stale)
+	{
+		/* a call of this transaction may still hold the old ones */
+		MemoryContextSetParent(labels_cxt, TopMemoryContext);
+		ma_retire_context(labels_cxt);
+		labels_cxt = AllocSetContextCreate(TopMemoryContext,
+										   "medium_assoc shard labels",
+										   ALLOCSET_SMALL_SIZES);
+		cluster_labels = NIL;
+		labels_stale = false;
+	}
 	foreach(lc, cluster_labels)
 	{
 		cl = (ClusterLabels *) lfirst(lc);
 		if (strcmp(cl->cluster, cluster) == 0)
 			return cl;
 	}
-	if (!labels_callback_registered)
-	{
-		CacheRegisterSyscacheCallback(FOREIGNSERVEROID, forget_labels, (Datum) 0);
-		labels_callback_registered = true;
-	}
 	fn = LookupFuncName(list_make2(makeString("medium_assoc"),
 								   makeString("_shard_labels")),
 						1, &argtype, false);
 	labels = OidFunctionCall1(fn, DirectFunctionCall1(namein,
 													  CStringGetDatum(cluster)));
+	deconstruct_array(DatumGetArrayTypeP(labels), TEXTOID, -1, false,
+					  TYPALIGN_INT, &elems, &nulls, &n);
 
-	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	oldcxt = MemoryContextSwitchTo(labels_cxt);
 	cl = palloc0(sizeof(ClusterLabels));
 	cl->cluster = pstrdup(cluster);
-	deconstruct_array(DatumGetArrayTypeP(labels), TEXTOID, -1, false,
-					  TYPALIGN_INT, &elems, &nulls, &cl->nshards);
-	cl->labels = palloc0(sizeof(char *) * Max(cl->nshards, 1));
-	for (int i = 0; i < cl->nshards; i++)
+	cl->nshards = n;
+	cl->labels = palloc0(sizeof(char *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
 		cl->labels[i] = nulls[i] ? pstrdup("?") : TextDatumGetCString(elems[i]);
 	cluster_labels = lappend(cluster_labels, cl);
 	MemoryContextSwitchTo(oldcxt);
@@ -162,7 +180,8 @@ labels_of(const char *cluster)
 /*
  * proxy_cluster
  *		The cluster a proxy calls, from the "CLUSTER 'name';" line that
- *		router_functions() writes in its body; NULL if there is none.
+ *		router_functions() writes in its body (E'name' when the name holds a
+ *		backslash); NULL if there is none.
  */
 static char *
 proxy_cluster(HeapTuple proctup)
@@ -172,18 +191,25 @@ proxy_cluster(HeapTuple proctup)
 									  &isnull);
 	char	   *body;
 	char	   *p;
+	bool		escapes;
 	StringInfoData name;
 
 	if (isnull)
 		return NULL;
 	body = TextDatumGetCString(src);
-	p = strstr(body, "CLUSTER '");
+	p = strstr(body, "CLUSTER ");
 	if (p == NULL)
 		return NULL;
+	p += strlen("CLUSTER ");
+	escapes = (*p == 'E');
+	if (escapes)
+		p++;
+	if (*p != '\'')
+		return NULL;
 	initStringInfo(&name);
-	for (p += strlen("CLUSTER '"); *p != '\0'; p++)
+	for (p++; *p != '\0'; p++)
 	{
-		if (*p == '\'' && p[1] == '\'')
+		if ((*p == '\'' && p[1] == '\'') || (escapes && *p == '\\' && p[1] != '\0'))
 			p++;
 		else if (*p == '\'')
 			return name.data;
@@ -195,65 +221,93 @@ proxy_cluster(HeapTuple proctup)
 /*
  * route_init
  *		Find the proxy of the function called (same name and arguments, in
- *		schema medium_assoc_router) and set up its calls.
+ *		schema medium_assoc_router, same result, same owner) and set up its
+ *		calls.
  */
 static RouteCall *
 route_init(FunctionCallInfo fcinfo, RouteMode mode)
 {
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
 	RouteCall  *rc = MemoryContextAllocZero(cxt, sizeof(RouteCall));
-	HeapTuple	tup;
+	HeapTuple	functup;
+	HeapTuple	proxytup;
 	Form_pg_proc proc;
+	Form_pg_proc proxy;
+	char	   *name;
 	Oid			argtype = InvalidOid;
 	MemoryContext oldcxt;
 
-	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
-	if (!HeapTupleIsValid(tup))
+	functup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	if (!HeapTupleIsValid(functup))
 		elog(ERROR, "cache lookup failed for function %u",
 			 fcinfo->flinfo->fn_oid);
-	proc = (Form_pg_proc) GETSTRUCT(tup);
+	proc = (Form_pg_proc) GETSTRUCT(functup);
+	name = pstrdup(NameStr(proc->proname));
+	if (proc->pronargs > 0)
+		argtype = proc->proargtypes.values[0];
+	if (mode != ROUTE_ALL && !OidIsValid(argtype))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("function %s must take the key it is routed by first",
+						format_procedure(fcinfo->flinfo->fn_oid))));
+	if (mode == ROUTE_SOURCES && !OidIsValid(get_base_element_type(argtype)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("function %s must take an array of the keys it is routed by first",
+						format_procedure(fcinfo->flinfo->fn_oid))));
 	rc->mode = mode;
 	rc->proxy_oid = LookupFuncName(list_make2(makeString("medium_assoc_router"),
-											  makeString(pstrdup(NameStr(proc->proname)))),
+											  makeString(name)),
 								   proc->pronargs, proc->proargtypes.values, true);
 	if (!OidIsValid(rc->proxy_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("function %s has no proxy medium_assoc_router.%s",
 						format_procedure(fcinfo->flinfo->fn_oid),
-						NameStr(proc->proname)),
-				 errhint("Run the SQL of medium_assoc.router_functions() again.")));
-	if (proc->pronargs > 0)
-		argtype = proc->proargtypes.values[0];
-	ReleaseSysCache(tup);
+						quote_identifier(name)),
+				 errhint("Drop the router's functions of the association and run the SQL of medium_assoc.router_functions() again.")));
 
-	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rc->proxy_oid));
-	if (!HeapTupleIsValid(tup))
+	proxytup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rc->proxy_oid));
+	if (!HeapTupleIsValid(proxytup))
 		elog(ERROR, "cache lookup failed for function %u", rc->proxy_oid);
+	proxy = (Form_pg_proc) GETSTRUCT(proxytup);
+	if (proxy->prorettype != proc->prorettype ||
+		proxy->proretset != proc->proretset)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("proxy %s does not return what function %s returns",
+						format_procedure(rc->proxy_oid),
+						format_procedure(fcinfo->flinfo->fn_oid))));
+	if (proxy->proowner != proc->proowner)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("proxy %s is not owned by the owner of function %s",
+						format_procedure(rc->proxy_oid),
+						format_procedure(fcinfo->flinfo->fn_oid))));
 	oldcxt = MemoryContextSwitchTo(cxt);
-	rc->cluster = proxy_cluster(tup);
+	rc->cluster = proxy_cluster(proxytup);
 	MemoryContextSwitchTo(oldcxt);
-	ReleaseSysCache(tup);
+	ReleaseSysCache(proxytup);
+	ReleaseSysCache(functup);
 
 	fmgr_info_cxt(rc->proxy_oid, &rc->proxy, cxt);
+	rc->proxy.fn_expr = fcinfo->flinfo->fn_expr;
 	rc->pcall = MemoryContextAllocZero(cxt,
 									   SizeForFunctionCallInfo(fcinfo->nargs));
 	InitFunctionCallInfoData(*rc->pcall, &rc->proxy, fcinfo->nargs,
 							 fcinfo->fncollation, NULL, NULL);
 
-	if (mode != ROUTE_ALL && OidIsValid(argtype))
+	if (mode != ROUTE_ALL)
 	{
 		Oid			outfn;
 		bool		varlena;
 
-		rc->keytype = mode == ROUTE_SOURCES ? get_element_type(argtype) : argtype;
-		if (OidIsValid(rc->keytype))
-		{
-			getTypeOutputInfo(rc->keytype, &outfn, &varlena);
-			fmgr_info_cxt(outfn, &rc->keyout, cxt);
-			get_typlenbyvalalign(rc->keytype, &rc->keylen, &rc->keybyval,
-								 &rc->keyalign);
-		}
+		rc->keytype = mode == ROUTE_SOURCES ?
+			get_base_element_type(argtype) : getBaseType(argtype);
+		getTypeOutputInfo(rc->keytype, &outfn, &varlena);
+		fmgr_info_cxt(outfn, &rc->keyout, cxt);
+		get_typlenbyvalalign(rc->keytype, &rc->keylen, &rc->keybyval,
+							 &rc->keyalign);
 	}
 	fcinfo->flinfo->fn_extra = rc;
 	return rc;
@@ -300,7 +354,7 @@ waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
 	if (rc->mode == ROUTE_ALL)
 		memset(waited, true, sizeof(bool) * n);
 	else if (rc->mode == ROUTE_SOURCE)
-		waited[key_shard_hash(rc, fcinfo->args[0].value,
+		waited[key_shard_hash(rc, rc->key,
 							  fcinfo->args[0].isnull) & (n - 1)] = true;
 	else if (fcinfo->args[0].isnull)
 		waited[0] = true;
@@ -310,7 +364,8 @@ waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
 		bool	   *nulls;
 		int			nelems;
 
-		deconstruct_array(DatumGetArrayTypeP(fcinfo->args[0].value),
+		/* detoasted before the call */
+		deconstruct_array((ArrayType *) DatumGetPointer(rc->key),
 						  rc->keytype, rc->keylen, rc->keybyval, rc->keyalign,
 						  &elems, &nulls, &nelems);
 		for (int i = 0; i < nelems; i++)
@@ -351,6 +406,54 @@ cut_short(const ErrorData *edata)
 }
 
 /*
+ * start_call
+ *		Check what SQL would check to call the proxy, read what an error
+ *		would need, and pass the arguments on; false, not to be called, for
+ *		a strict proxy and a NULL argument.
+ */
+static bool
+start_call(FunctionCallInfo fcinfo, RouteCall *rc)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunctionCallInfo pc = rc->pcall;
+	Oid			nsp = get_func_namespace(rc->proxy_oid);
+	AclResult	aclresult = ma_schema_aclcheck(nsp, GetUserId(), ACL_USAGE);
+
+	if (aclresult != ACLCHECK_OK)
+		aclcheck_error(aclresult, OBJECT_SCHEMA, get_namespace_name(nsp));
+	ma_require_execute(rc->proxy_oid);
+	InvokeFunctionExecuteHook(rc->proxy_oid);
+
+	if (rc->proxy.fn_strict)
+		for (int i = 0; i < fcinfo->nargs; i++)
+			if (fcinfo->args[i].isnull)
+				return false;
+
+	/* read before the call: nothing may be read while it fails */
+	if (rc->cluster != NULL)
+		rc->labels = labels_of(rc->cluster);
+	for (int i = 0; i < fcinfo->nargs; i++)
+		pc->args[i] = fcinfo->args[i];
+	rc->key = (Datum) 0;
+	if (rc->mode != ROUTE_ALL && !fcinfo->args[0].isnull)
+		rc->key = rc->mode == ROUTE_SOURCES || rc->keylen == -1 ?
+			PointerGetDatum(PG_DETOAST_DATUM(fcinfo->args[0].value)) :
+			fcinfo->args[0].value;
+
+	pc->resultinfo = NULL;
+	if (rsi != NULL && IsA(rsi, ReturnSetInfo))
+	{
+		rc->prsinfo = *rsi;
+		rc->prsinfo.returnMode = SFRM_ValuePerCall;
+		rc->prsinfo.isDone = ExprSingleResult;
+		rc->prsinfo.setResult = NULL;
+		rc->prsinfo.setDesc = NULL;
+		pc->resultinfo = (Node *) &rc->prsinfo;
+	}
+	return true;
+}
+
+/*
  * end_set
  *		The executor stopped reading the set (or the query ended): the next
  *		call starts a new one.
@@ -378,28 +481,18 @@ route(FunctionCallInfo fcinfo, RouteMode mode)
 
 	if (!rc->in_set)
 	{
-		AclResult	aclresult;
-
-		aclresult = ma_schema_aclcheck(get_func_namespace(rc->proxy_oid),
-									   GetUserId(), ACL_USAGE);
-		if (aclresult != ACLCHECK_OK)
-			aclcheck_error(aclresult, OBJECT_SCHEMA, "medium_assoc_router");
-		ma_require_execute(rc->proxy_oid);
-		/* read before the call: nothing may be read while it fails */
-		if (rc->cluster != NULL)
-			rc->labels = labels_of(rc->cluster);
-		for (int i = 0; i < fcinfo->nargs; i++)
-			pc->args[i] = fcinfo->args[i];
-		pc->resultinfo = NULL;
-		if (rsi != NULL && IsA(rsi, ReturnSetInfo))
+		if (!start_call(fcinfo, rc))
 		{
-			rc->prsinfo = *rsi;
-			rc->prsinfo.returnMode = SFRM_ValuePerCall;
-			rc->prsinfo.isDone = ExprSingleResult;
-			rc->prsinfo.setResult = NULL;
-			rc->prsinfo.setDesc = NULL;
-			pc->resultinfo = (Node *) &rc->prsinfo;
+			/* a strict proxy called with a NULL: no row, or NULL */
+			if (rsi != NULL && IsA(rsi, ReturnSetInfo))
+				rsi->isDone = ExprEndResult;
+			PG_RETURN_NULL();
 		}
+	}
+	else
+	{
+		rc->prsinfo.returnMode = SFRM_ValuePerCall;
+		rc->prsinfo.isDone = ExprSingleResult;
 	}
 	pc->isnull = false;
 

@@ -100,6 +100,7 @@ struct LinkWalk
 	TupleTableSlot *row;
 	IndexScanDesc rows;
 	Buffer		target_vmbuffer;	/* visibility map page of the target */
+	int			nsources;		/* sources walked so far */
 };
 
 static bool find_index(Oid relid, AttrNumber attnum, bool unique,
@@ -772,18 +773,22 @@ part_scan(LinkWalk *walk, int i)
 
 /*
  * end_part_scan
- *		Done with a partition for now: end its index scan, keeping the
- *		relations open and locked.  A B-tree scan allocates some 27 kB, in
- *		a block of its own; ending each partition's scan before the next
- *		begins lets the next reuse that memory, where thirteen open scans
- *		would grow and shrink the process's heap on every call.  The one
- *		scan of an unpartitioned table stays open for the next source.
+ *		Done with a partition for now: for a walk's first source, end its
+ *		index scan (and let go of its row's buffer), keeping the relations
+ *		open and locked.  A B-tree scan allocates some 27 kB, in a block of
+ *		its own; ending each partition's scan before the next begins lets
+ *		the next reuse that memory, where thirteen open scans would grow and
+ *		shrink the process's heap on every call of a reader, count() or
+ *		has().  A walk that goes on to a second source (a reader called for
+ *		each row of a query) keeps its scans open from then on, to rescan
+ *		them; so does the one scan of an unpartitioned table.
  */
 static void
 end_part_scan(LinkWalk *walk, PartScan *ps)
 {
-	if (!walk->plan.partitioned || ps->scan == NULL)
+	if (!walk->plan.partitioned || walk->nsources > 1 || ps->scan == NULL)
 		return;
+	ExecClearTuple(ps->slot);
 	index_endscan(ps->scan);
 	ps->scan = NULL;
 }
@@ -997,6 +1002,7 @@ ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit, void *arg,
 	int			first;
 	int			n = walk_parts(walk, source, &first);
 
+	walk->nsources++;
 	for (int i = first; i < first + n; i++)
 	{
 		PartScan   *ps = part_scan(walk, i);

@@ -105,6 +105,10 @@ CREATE FUNCTION medium_assoc_router.sh_route_slow_batch(sources int[]) RETURNS S
     LANGUAGE sql AS $$ SELECT 1 FROM pg_sleep(5) /* CLUSTER 'sh_cluster'; */ $$;
 CREATE FUNCTION sh_route_slow_batch(sources int[]) RETURNS SETOF int
     LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_sources';
+CREATE FUNCTION medium_assoc_router.sh_route_elsewhere(source int) RETURNS SETOF int
+    LANGUAGE sql AS $$ SELECT $1 FROM pg_sleep(5) /* CLUSTER 'not_a_server'; */ $$;
+CREATE FUNCTION sh_route_elsewhere(source int) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
 CREATE FUNCTION medium_assoc_router.sh_route_fails(source int) RETURNS int
     LANGUAGE sql AS $$ SELECT 1 / ($1 - $1) /* CLUSTER 'sh_cluster'; */ $$;
 CREATE FUNCTION sh_route_fails(source int) RETURNS int
@@ -129,10 +133,41 @@ SELECT * FROM sh_route_slow(2);
 SELECT * FROM sh_route_slow(NULL);
 SELECT * FROM sh_route_slow_batch(ARRAY[1, 2]);
 SELECT * FROM sh_route_slow_all(1);
+-- a cluster without a server (configured by plproxy.get_cluster_*())
+SELECT * FROM sh_route_elsewhere(1);
 RESET statement_timeout;
+SELECT medium_assoc._shard_labels('not_a_server');
 -- other errors pass unchanged
 SELECT sh_route_fails(1);
 SELECT sh_no_proxy(1);
+-- a proxy that returns something else, or that someone else put there, is
+-- refused; so is a declaration the router cannot route by
+CREATE FUNCTION medium_assoc_router.sh_route_text(source int) RETURNS text
+    LANGUAGE sql AS $$ SELECT 'x' /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_text(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE ROLE sh_router_other;
+CREATE FUNCTION medium_assoc_router.sh_route_other(source int) RETURNS int
+    LANGUAGE sql AS $$ SELECT 1 /* CLUSTER 'sh_cluster'; */ $$;
+ALTER FUNCTION medium_assoc_router.sh_route_other(int) OWNER TO sh_router_other;
+CREATE FUNCTION sh_route_other(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE FUNCTION medium_assoc_router.sh_route_scalar(sources int) RETURNS int
+    LANGUAGE sql AS $$ SELECT 1 /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_scalar(sources int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_sources';
+CREATE FUNCTION sh_route_noargs() RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+-- a strict proxy is not called with a NULL
+CREATE FUNCTION medium_assoc_router.sh_route_strict(source int) RETURNS SETOF int
+    LANGUAGE sql STRICT AS $$ SELECT 1 / 0 /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_strict(source int) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+SELECT sh_route_text(1);
+SELECT sh_route_other(1);
+SELECT sh_route_scalar(1);
+SELECT sh_route_noargs();
+SELECT count(*) FROM sh_route_strict(NULL);
 \set VERBOSITY sqlstate
 -- the proxy is called as SQL would call it: EXECUTE on it, USAGE on its schema
 CREATE ROLE sh_router_app;
@@ -152,10 +187,22 @@ SELECT sh_route(1);
 RESET ROLE;
 DROP SCHEMA medium_assoc_router CASCADE;
 DROP FUNCTION sh_route, sh_route_set, sh_route_slow, sh_route_slow_all, sh_route_slow_batch,
-    sh_route_fails, sh_no_proxy;
+    sh_route_elsewhere, sh_route_fails, sh_no_proxy, sh_route_text, sh_route_other,
+    sh_route_scalar, sh_route_noargs, sh_route_strict;
 DROP ROLE sh_router_app;
+DROP ROLE sh_router_other;
 DROP SERVER sh_cluster;
 DROP FOREIGN DATA WRAPPER sh_fdw;
+
+-- names holding a dollar quote's tag do not end the generated bodies early
+CREATE TABLE "sh_art$proxy$" (id int PRIMARY KEY, user_id int REFERENCES sh_users,
+                              "a$do$b" text, "c$wrapper$" text);
+SELECT medium_assoc.has_many('sh_users', '"sh_art$proxy$"', 'sh_dollar_of');
+SELECT l FROM regexp_split_to_table(
+    medium_assoc.router_functions('sh_dollar_of', 'medium_cluster', 'sh_users'), E'\n') l
+ WHERE l ~ '^(DO|END|AS) ' AND l ~ '[$]' LIMIT 6;
+SELECT medium_assoc.drop_association('sh_dollar_of');
+DROP TABLE "sh_art$proxy$";
 
 -- what cannot be routed
 SELECT medium_assoc.router_functions('no_such_alias', 'medium_cluster', 'sh_users');
