@@ -648,8 +648,9 @@ BEGIN
                   E'DO $do$ BEGIN\n' ||
                   E'    IF (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ''medium_assoc_router'')\n' ||
                   E'       OPERATOR(pg_catalog.<>) (SELECT oid FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN\n' ||
-                  E'        RAISE EXCEPTION ''schema medium_assoc_router must be owned by %%'', CURRENT_USER\n' ||
-                  E'            USING ERRCODE = ''insufficient_privilege'';\n' ||
+                  E'        RAISE EXCEPTION ''schema medium_assoc_router belongs to another role''\n' ||
+                  E'            USING ERRCODE = ''insufficient_privilege'',\n' ||
+                  E'                  HINT = ''Run the router''''s scripts as the owner of medium_assoc_router, or drop it.'';\n' ||
                   E'    END IF;\n' ||
                   E'END $do$;\n' ||
                   E'GRANT USAGE ON SCHEMA medium_assoc_router TO PUBLIC;\n',

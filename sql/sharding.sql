@@ -80,6 +80,15 @@ SELECT medium_assoc._shard_label('sh_cluster', NULL);
 SELECT medium_assoc._shard_label('no_such_cluster', ARRAY[0]);
 SELECT medium_assoc._shard_labels('sh_cluster');
 
+\set VERBOSITY default
+-- the generated script refuses a medium_assoc_router schema someone else owns
+CREATE ROLE sh_schema_owner;
+CREATE SCHEMA medium_assoc_router AUTHORIZATION sh_schema_owner;
+SELECT substring(medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_users')
+                 FROM 'DO \$do\$ BEGIN.*?END \$do\$;') \gexec
+DROP SCHEMA medium_assoc_router;
+DROP ROLE sh_schema_owner;
+\set VERBOSITY sqlstate
 -- the functions the application calls on a router pass the call to their
 -- proxy in medium_assoc_router (here SQL functions standing in for
 -- PL/Proxy's) and return its answer; cut short, they name the shards the
