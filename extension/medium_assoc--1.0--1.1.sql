@@ -449,7 +449,7 @@ GRANT SELECT ON medium_assoc.chains TO PUBLIC;
 CREATE FUNCTION medium_assoc.shard_hash(key anyelement)
 RETURNS pg_catalog.int4
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT COALESCE(pg_catalog.hashtext($1::pg_catalog.text COLLATE "C"), 0) $$;
+AS $$ SELECT COALESCE(pg_catalog.hashtext($1::pg_catalog.text COLLATE pg_catalog."C"), 0) $$;
 
 CREATE FUNCTION medium_assoc.shard_of(key anyelement, shards pg_catalog.int4)
 RETURNS pg_catalog.int4
@@ -598,6 +598,8 @@ DECLARE
     stmt text;
     waited text;
     symbol text;
+    -- PL/Proxy reads '...' with '' for a quote, never E'...'
+    cluster_lit text := '''' || replace(cluster, '''', '''''') || '''';
     types regclass[] := '{}';
     t regclass;
 BEGIN
@@ -699,7 +701,7 @@ BEGIN
         IF mode = 'routed' THEN
             out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
                                  f.proname, f.args, f.result,
-                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n%s    %s;\n', cluster,
+                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %s;\n%s    %s;\n', cluster_lit,
                                      CASE WHEN f.suffix = '_batch'
                                           THEN E'    SPLIT sources;\n    RUN ON medium_assoc.shard_hash(sources);\n'
                                           ELSE E'    RUN ON medium_assoc.shard_hash(source);\n' END,
@@ -710,8 +712,8 @@ BEGIN
             -- every shard's rows, as one node's
             out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
                                  f.proname, f.args, f.result,
-                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n    RUN ON ALL;\n    %s;\n',
-                                                                    cluster, remote), 'proxy'));
+                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %s;\n    RUN ON ALL;\n    %s;\n',
+                                                                    cluster_lit, remote), 'proxy'));
             symbol := 'medium_assoc_route_all';
         ELSIF f.suffix = '_set' THEN
             -- a set() of a target's sources touches every shard at once
@@ -721,7 +723,7 @@ BEGIN
             out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS SETOF %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
                                  f.proname, f.args,
                                  CASE f.suffix WHEN '_json' THEN 'jsonb' ELSE format_type(f.prorettype, NULL) END,
-                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n%s    SELECT %s;\n', cluster,
+                                 medium_assoc._dollar_quoted(format(E'\n    CLUSTER %s;\n%s    SELECT %s;\n', cluster_lit,
                                      CASE WHEN f.suffix IN ('_add', '_remove', '_has')
                                           THEN E'    SPLIT targets;\n    RUN ON medium_assoc.shard_hash(targets);\n'
                                           ELSE E'    RUN ON ALL;\n' END,
@@ -733,8 +735,8 @@ BEGIN
                 -- fails) as one node does
                 out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
                                      f.proname || '_whole', f.args, format_type(f.prorettype, NULL),
-                                     medium_assoc._dollar_quoted(format(E'\n    CLUSTER %L;\n    RUN ON 0;\n    SELECT %s AS part;\n',
-                                                                        cluster, call), 'proxy'));
+                                     medium_assoc._dollar_quoted(format(E'\n    CLUSTER %s;\n    RUN ON 0;\n    SELECT %s AS part;\n',
+                                                                        cluster_lit, call), 'proxy'));
             END IF;
             stmt := format(CASE WHEN f.proretset THEN 'RETURN QUERY %s;' ELSE 'RETURN (%s);' END,
                            format(CASE f.suffix
@@ -745,7 +747,7 @@ BEGIN
                                       ELSE 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
                                   f.proname, f.proname || '_whole', params));
             waited := CASE WHEN f.suffix IN ('_add', '_remove', '_has')
-                           THEN 'COALESCE(NULLIF(ARRAY(SELECT medium_assoc.shard_hash(t) FROM pg_catalog.unnest($2) AS t), ''{}''), ''{0}'')'
+                           THEN 'CASE WHEN pg_catalog.cardinality($2) OPERATOR(pg_catalog.>) 0 THEN ARRAY(SELECT medium_assoc.shard_hash(t) FROM pg_catalog.unnest($2) AS t) ELSE ''{0}'' END'
                            ELSE 'NULL' END;
         END IF;
         -- the function the application calls: the proxy's answer, or an

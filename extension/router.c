@@ -35,6 +35,7 @@
 #include "catalog/namespace.h"
 #include "catalog/objectaccess.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -43,6 +44,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -75,7 +77,9 @@ typedef struct RouteCall
 	FmgrInfo	proxy;
 	char	   *cluster;
 	const ClusterLabels *labels;	/* its shards, read before each call */
-	Datum		key;			/* the key argument, detoasted */
+	Datum		key;			/* the key argument, detoasted, in keycxt */
+	MemoryContext keycxt;		/* for the call: the executor frees the
+								 * arguments' memory between rows */
 	FunctionCallInfo pcall;		/* the call of the proxy */
 	ReturnSetInfo prsinfo;		/* its set's state */
 	bool		in_set;			/* between the first and last row */
@@ -98,6 +102,7 @@ static uint32 key_shard_hash(RouteCall *rc, Datum key, bool isnull);
 static char *waited_label(FunctionCallInfo fcinfo, RouteCall *rc);
 static bool cut_short(const ErrorData *edata);
 static bool start_call(FunctionCallInfo fcinfo, RouteCall *rc);
+static Datum keep_key(RouteCall *rc, Datum value);
 static void end_set(Datum arg);
 static Datum route(FunctionCallInfo fcinfo, RouteMode mode);
 
@@ -304,6 +309,17 @@ route_init(FunctionCallInfo fcinfo, RouteMode mode)
 
 		rc->keytype = mode == ROUTE_SOURCES ?
 			get_base_element_type(argtype) : getBaseType(argtype);
+		/* types whose text form needs no catalog (see key_shard_hash) */
+		if (rc->keytype != INT2OID && rc->keytype != INT4OID &&
+			rc->keytype != INT8OID && rc->keytype != TEXTOID &&
+			rc->keytype != VARCHAROID && rc->keytype != UUIDOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("function %s is routed by a key of type %s, which is not supported",
+							format_procedure(fcinfo->flinfo->fn_oid),
+							format_type_be(rc->keytype))));
+		rc->keycxt = AllocSetContextCreate(cxt, "medium_assoc route key",
+										   ALLOCSET_SMALL_SIZES);
 		getTypeOutputInfo(rc->keytype, &outfn, &varlena);
 		fmgr_info_cxt(outfn, &rc->keyout, cxt);
 		get_typlenbyvalalign(rc->keytype, &rc->keylen, &rc->keybyval,
@@ -436,9 +452,7 @@ start_call(FunctionCallInfo fcinfo, RouteCall *rc)
 		pc->args[i] = fcinfo->args[i];
 	rc->key = (Datum) 0;
 	if (rc->mode != ROUTE_ALL && !fcinfo->args[0].isnull)
-		rc->key = rc->mode == ROUTE_SOURCES || rc->keylen == -1 ?
-			PointerGetDatum(PG_DETOAST_DATUM(fcinfo->args[0].value)) :
-			fcinfo->args[0].value;
+		rc->key = keep_key(rc, fcinfo->args[0].value);
 
 	pc->resultinfo = NULL;
 	if (rsi != NULL && IsA(rsi, ReturnSetInfo))
@@ -451,6 +465,31 @@ start_call(FunctionCallInfo fcinfo, RouteCall *rc)
 		pc->resultinfo = (Node *) &rc->prsinfo;
 	}
 	return true;
+}
+
+/*
+ * keep_key
+ *		The key argument (an array of keys for ROUTE_SOURCES), detoasted
+ *		and copied where it outlives the rows of a set: the executor frees
+ *		the arguments' memory between them, and an error on a later row
+ *		still names the shards from it.
+ */
+static Datum
+keep_key(RouteCall *rc, Datum value)
+{
+	MemoryContext oldcxt;
+	Datum		kept;
+
+	if (rc->mode == ROUTE_SOURCE && rc->keybyval)
+		return value;
+	MemoryContextReset(rc->keycxt);
+	oldcxt = MemoryContextSwitchTo(rc->keycxt);
+	if (rc->mode == ROUTE_SOURCES || rc->keylen == -1)
+		kept = PointerGetDatum(PG_DETOAST_DATUM_COPY(value));
+	else
+		kept = datumCopy(value, false, rc->keylen);
+	MemoryContextSwitchTo(oldcxt);
+	return kept;
 }
 
 /*

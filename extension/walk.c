@@ -722,7 +722,8 @@ replan_part(LinkWalk *walk, PartScan *ps)
 	if (plan_part(walk->assoc, old->relid, fresh, &checkxmin) &&
 		xmin_usable_now(checkxmin) &&
 		ma_may_execute(fresh->fk_proc) &&
-		(walk->nkeys == 1 || ma_may_execute(fresh->ok_proc)))
+		(walk->nkeys == 1 ||
+		 (OidIsValid(fresh->ok_proc) && ma_may_execute(fresh->ok_proc))))
 	{
 		ps->part = fresh;
 		return;

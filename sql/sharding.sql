@@ -118,6 +118,11 @@ CREATE FUNCTION medium_assoc_router.sh_route_elsewhere(source int) RETURNS SETOF
     LANGUAGE sql AS $$ SELECT $1 FROM pg_sleep(5) /* CLUSTER 'not_a_server'; */ $$;
 CREATE FUNCTION sh_route_elsewhere(source int) RETURNS SETOF int
     LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE FUNCTION medium_assoc_router.sh_route_rows(source text) RETURNS SETOF int
+    LANGUAGE sql AS $$ SELECT x FROM generate_series(1, 100) AS x
+                       WHERE pg_sleep(0.06)::text = '' /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_rows(source text) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
 CREATE FUNCTION medium_assoc_router.sh_route_fails(source int) RETURNS int
     LANGUAGE sql AS $$ SELECT 1 / ($1 - $1) /* CLUSTER 'sh_cluster'; */ $$;
 CREATE FUNCTION sh_route_fails(source int) RETURNS int
@@ -142,9 +147,12 @@ SELECT * FROM sh_route_slow(2);
 SELECT * FROM sh_route_slow(NULL);
 SELECT * FROM sh_route_slow_batch(ARRAY[1, 2]);
 SELECT * FROM sh_route_slow_all(1);
+-- cut short after the first rows, a text key of a table's row
+SELECT sh_route_rows(k), medium_assoc.shard_of(k, 2) FROM (SELECT repeat('k', 3) AS k) AS v;
 -- a cluster without a server (configured by plproxy.get_cluster_*())
 SELECT * FROM sh_route_elsewhere(1);
 RESET statement_timeout;
+SELECT medium_assoc.shard_of('kkk'::text, 2) AS kkk_shard;
 SELECT medium_assoc._shard_labels('not_a_server');
 -- other errors pass unchanged
 SELECT sh_route_fails(1);
@@ -167,6 +175,10 @@ CREATE FUNCTION sh_route_scalar(sources int) RETURNS int
     LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_sources';
 CREATE FUNCTION sh_route_noargs() RETURNS int
     LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
+CREATE FUNCTION medium_assoc_router.sh_route_numeric(source numeric) RETURNS int
+    LANGUAGE sql AS $$ SELECT 1 /* CLUSTER 'sh_cluster'; */ $$;
+CREATE FUNCTION sh_route_numeric(source numeric) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_source';
 -- a strict proxy is not called with a NULL
 CREATE FUNCTION medium_assoc_router.sh_route_strict(source int) RETURNS SETOF int
     LANGUAGE sql STRICT AS $$ SELECT 1 / 0 /* CLUSTER 'sh_cluster'; */ $$;
@@ -176,6 +188,7 @@ SELECT sh_route_text(1);
 SELECT sh_route_other(1);
 SELECT sh_route_scalar(1);
 SELECT sh_route_noargs();
+SELECT sh_route_numeric(1);
 SELECT count(*) FROM sh_route_strict(NULL);
 \set VERBOSITY sqlstate
 -- the proxy is called as SQL would call it: EXECUTE on it, USAGE on its schema
@@ -196,8 +209,8 @@ SELECT sh_route(1);
 RESET ROLE;
 DROP SCHEMA medium_assoc_router CASCADE;
 DROP FUNCTION sh_route, sh_route_set, sh_route_slow, sh_route_slow_all, sh_route_slow_batch,
-    sh_route_elsewhere, sh_route_fails, sh_no_proxy, sh_route_text, sh_route_other,
-    sh_route_scalar, sh_route_noargs, sh_route_strict;
+    sh_route_elsewhere, sh_route_rows, sh_route_fails, sh_no_proxy, sh_route_text, sh_route_other,
+    sh_route_scalar, sh_route_noargs, sh_route_numeric, sh_route_strict;
 DROP ROLE sh_router_app;
 DROP ROLE sh_router_other;
 DROP SERVER sh_cluster;
@@ -242,6 +255,10 @@ SELECT medium_assoc.has_many('sh_users', '"Odd Sch"."We""ird"', E'odd\nDROP TABL
 SELECT l FROM regexp_split_to_table(
     medium_assoc.router_functions(E'odd\nDROP TABLE y; --', 'c''x', 'sh_users'), E'\n') l
  WHERE l ~ '^(--|CREATE SCHEMA|CREATE FUNCTION|    CLUSTER|REVOKE)';
+-- a cluster name with a backslash, as PL/Proxy reads it
+SELECT l FROM regexp_split_to_table(
+    medium_assoc.router_functions('sh_list', E'c\\x', 'sh_users'), E'\n') l
+ WHERE l ~ 'CLUSTER' LIMIT 1;
 -- a has_many is routed by its source, never fanned out
 CREATE TABLE sh_posts (id int PRIMARY KEY, user_id int REFERENCES sh_users);
 SELECT medium_assoc.has_many('sh_users', 'sh_posts', 'sh_posts_of');
