@@ -436,6 +436,14 @@ CREATE VIEW medium_assoc.chains AS
 SELECT c.name, c.steps FROM medium_assoc.registry_chains c;
 GRANT SELECT ON medium_assoc.chains TO PUBLIC;
 
+-- add()'s test for the link it would create, inside its INSERT of one
+-- target: the index walk (routed to one partition of a partitioned through
+-- table) where it can run, the statement's NOT EXISTS otherwise.
+CREATE FUNCTION medium_assoc._linked(association pg_catalog.text, source "any", target "any")
+RETURNS pg_catalog.bool
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'medium_assoc_linked';
+
 -- Sharding with PL/Proxy.  The rows of one table (users, say) and the links
 -- of its associations are spread over shards by the hash of their key; the
 -- same hash, defined once here, places rows (a CHECK on each shard uses

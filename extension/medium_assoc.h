@@ -125,6 +125,8 @@ typedef enum AssocQuery
 	AQ_CHECK,					/* do the source and all targets exist */
 	AQ_INSERT,					/* link targets not yet linked */
 	AQ_INSERT_ONE,				/* link one target if not linked yet */
+	AQ_INSERT_ONE_WALKED,		/* the same, looked up by _linked() */
+	AQ_LINKED,					/* is there a link row to one target */
 	AQ_UPDATE,					/* apply through_attrs to existing links */
 	AQ_DELETE,					/* unlink the given targets */
 	AQ_DELETE_ONE,				/* unlink one target */
@@ -214,6 +216,8 @@ typedef struct Association
 	bool		scope_as_literals;	/* SQL with scope values as literals */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
+	int8		linked_fn;		/* medium_assoc._linked() exists (1.1): 1,
+								 * not yet updated from 1.0: -1, unknown: 0 */
 } Association;
 
 /* a prepared statement of an association; variant names the attr columns */
@@ -389,8 +393,11 @@ extern void ma_walk_run(LinkWalk *walk, Datum source, LinkVisitor visit,
 extern void ma_walk_close(LinkWalk *walk);
 extern bool ma_walk_links(Association *assoc, Datum source,
 						  LinkVisitor visit, void *arg);
+extern bool ma_walk_usable(Association *assoc);
 extern bool ma_walk_has(Association *assoc, Datum source, Datum target,
 						bool *linked);
+extern bool ma_walk_linked(Association *assoc, Datum source, Datum target,
+						   bool *linked);
 extern bool ma_walk_reads(const Association *assoc, Oid relid);
 
 /* mutate.c */

@@ -24,6 +24,7 @@
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
+#include "parser/parse_func.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/acl.h"
@@ -88,6 +89,7 @@ may_see_all(Oid relid)
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 static uint64 add_links(LinkCall *call);
+static bool may_walk_insert(Association *assoc);
 static int	delete_result(const LinkCall *call);
 static int	insert_result(const LinkCall *call);
 static void check_direct_links_made(LinkCall *call);
@@ -622,9 +624,14 @@ add_links(LinkCall *call)
 		added = run_write(call, AQ_INSERT, insertcols, insert_result(call));
 	else
 	{
-		/* one target, the common case: a statement without unnest */
+		/*
+		 * One target, the common case: a statement without unnest, whose
+		 * test for the link walks the index where it can (_linked).
+		 */
 		call->values[1] = single_target(call);
-		added = run_write(call, AQ_INSERT_ONE, insertcols, insert_result(call));
+		added = run_write(call, may_walk_insert(call->assoc) ?
+						  AQ_INSERT_ONE_WALKED : AQ_INSERT_ONE,
+						  insertcols, insert_result(call));
 		call->values[1] = targets;
 	}
 	call->values[2] = attrs;
@@ -632,6 +639,26 @@ add_links(LinkCall *call)
 	if (ma_direct(call->assoc->def) && added < (uint64) call->ntargets)
 		check_direct_links_made(call);
 	return revived + added;
+}
+
+/*
+ * may_walk_insert
+ *		May add() of one target look for the link with _linked()?  Where
+ *		the walk is usable, and the database has the function: the library
+ *		serves databases not yet updated from 1.0 too.
+ */
+static bool
+may_walk_insert(Association *assoc)
+{
+	if (assoc->linked_fn == 0)
+	{
+		Oid			argtypes[3] = {TEXTOID, ANYOID, ANYOID};
+
+		assoc->linked_fn = OidIsValid(LookupFuncName(list_make2(makeString(MA_SCHEMA),
+																makeString("_linked")),
+													 3, argtypes, true)) ? 1 : -1;
+	}
+	return assoc->linked_fn > 0 && ma_walk_usable(assoc);
 }
 
 /*
@@ -895,6 +922,56 @@ has_impl(FunctionCallInfo fcinfo, const char *suffix)
 										SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
 	PG_RETURN_BOOL(result);
+}
+
+/*
+ * medium_assoc_linked
+ *		_linked(association, source, target) RETURNS boolean, called by
+ *		add()'s INSERT of one target: is there a link row from source to
+ *		target, as the statement's NOT EXISTS would find it (same snapshot:
+ *		the statement's, active)?  The index walk where it can run (routed
+ *		to one partition, which the subquery's generic plan would not be),
+ *		the statement otherwise.
+ */
+PG_FUNCTION_INFO_V1(medium_assoc_linked);
+
+Datum
+medium_assoc_linked(PG_FUNCTION_ARGS)
+{
+	LinkCall	call;
+	bool		linked;
+	bool		isnull;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("association must not be null")));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_BOOL(false);	/* = compares nothing with NULL */
+	memset(&call, 0, sizeof(LinkCall));
+	call.assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	call.helper = fcinfo->flinfo->fn_oid;
+	alloc_params(&call);
+	call.values[0] = PG_GETARG_DATUM(1);
+	call.values[1] = PG_GETARG_DATUM(2);
+	call.nulls[2] = 'n';
+	if (get_fn_expr_argtype(fcinfo->flinfo, 1) != call.assoc->keytype[MA_SK] ||
+		get_fn_expr_argtype(fcinfo->flinfo, 2) != call.assoc->keytype[MA_TK])
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("source and target must be of the key types of association \"%s\"",
+						NameStr(call.assoc->name))));
+	ma_require_association_usage(call.assoc, 0);
+	if (ma_walk_linked(call.assoc, call.values[0], call.values[1], &linked))
+		PG_RETURN_BOOL(linked);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	run_read(&call, AQ_LINKED);
+	linked = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	PG_RETURN_BOOL(linked);
 }
 
 /*

@@ -997,6 +997,8 @@ query_argtypes(const Association *assoc, AssocQuery query, Oid *argtypes)
 			break;
 		case AQ_HAS_ONE:
 		case AQ_INSERT_ONE:
+		case AQ_INSERT_ONE_WALKED:
+		case AQ_LINKED:
 		case AQ_DELETE_ONE:
 			argtypes[1] = assoc->keytype[MA_TK];
 			break;

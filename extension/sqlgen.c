@@ -58,7 +58,10 @@ static void append_target_match(StringInfo buf, const Association *assoc,
 								const char *alias, const QueryNames *n,
 								const char *rhs, bool any);
 static void append_insert(StringInfo buf, const Association *assoc,
-						  const QueryNames *n, List *attrs, bool one);
+						  const QueryNames *n, List *attrs, bool one,
+						  bool walked);
+static void append_link_exists(StringInfo buf, const Association *assoc,
+							   const QueryNames *n, const char *target);
 static void append_update(StringInfo buf, const Association *assoc,
 						  const QueryNames *n, List *attrs);
 static void append_other_links(StringInfo buf, const Association *assoc,
@@ -379,10 +382,13 @@ ma_attrs_update_links(const Association *assoc, List *attrs)
  * append_insert
  *		Link each distinct target of $2 (or the one target $2) not linked
  *		yet, writing the scope's values and the through_attrs columns.
+ *		walked: the one target's link is looked for by medium_assoc._linked()
+ *		(mutate.c), which walks the index of the partition the source routes
+ *		to, where a subquery's generic plan would lock every partition.
  */
 static void
 append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
-			  List *attrs, bool one)
+			  List *attrs, bool one, bool walked)
 {
 	const AssocDef *def = assoc->def;
 	ListCell   *lc;
@@ -426,11 +432,29 @@ append_insert(StringInfo buf, const Association *assoc, const QueryNames *n,
 			appendStringInfo(buf, " CROSS JOIN pg_catalog.jsonb_populate_record(NULL::%s, $3) AS a",
 							 n->through);
 	}
-	appendStringInfo(buf, " WHERE NOT EXISTS (SELECT 1 FROM %s AS e WHERE ",
-					 n->through);
+	if (walked)
+	{
+		/* the same test, made by the index walk where it can run */
+		appendStringInfo(buf, " WHERE NOT medium_assoc._linked(%s, $1, $2)",
+						 quote_literal_cstr(NameStr(assoc->name)));
+		return;
+	}
+	appendStringInfoString(buf, " WHERE NOT ");
+	append_link_exists(buf, assoc, n, one ? "$2" : "u.x");
+}
+
+/*
+ * append_link_exists
+ *		EXISTS (a link row from $1 to target), whatever its target row.
+ */
+static void
+append_link_exists(StringInfo buf, const Association *assoc,
+				   const QueryNames *n, const char *target)
+{
+	appendStringInfo(buf, "EXISTS (SELECT 1 FROM %s AS e WHERE ", n->through);
 	append_source_match(buf, assoc, "e", n, false);
 	appendStringInfoString(buf, " AND ");
-	append_target_match(buf, assoc, "e", n, one ? "$2" : "u.x", false);
+	append_target_match(buf, assoc, "e", n, target, false);
 	append_scope(buf, assoc, "e");
 	appendStringInfoChar(buf, ')');
 }
@@ -777,7 +801,17 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			else if (ma_belongs_to(assoc->def))
 				append_belongs_to_link(&buf, assoc, &n, query == AQ_INSERT_ONE);
 			else
-				append_insert(&buf, assoc, &n, attrs, query == AQ_INSERT_ONE);
+				append_insert(&buf, assoc, &n, attrs, query == AQ_INSERT_ONE,
+							  false);
+			break;
+
+		case AQ_INSERT_ONE_WALKED:
+			append_insert(&buf, assoc, &n, attrs, true, true);
+			break;
+
+		case AQ_LINKED:
+			appendStringInfoString(&buf, "SELECT ");
+			append_link_exists(&buf, assoc, &n, "$2");
 			break;
 
 		case AQ_UPDATE:

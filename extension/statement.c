@@ -53,7 +53,10 @@ query_purpose(AssocQuery query)
 			return "checking that the source and targets exist";
 		case AQ_INSERT:
 		case AQ_INSERT_ONE:
+		case AQ_INSERT_ONE_WALKED:
 			return "creating links";
+		case AQ_LINKED:
+			return "looking for a link";
 		case AQ_UPDATE:
 			return "applying through_attrs to existing links";
 		case AQ_DELETE:

@@ -1058,20 +1058,20 @@ ma_walk_close(LinkWalk *walk)
 }
 
 /*
- * ma_walk_has
- *		Is target linked to source (and visible)?  Looks the link up with
- *		both keys; false, having done nothing, when it cannot.
+ * walk_link
+ *		Look the link from source to target up with both keys: is there
+ *		one, visible, whose target row is visible too (with probe)?  False,
+ *		having done nothing, when it cannot.
  */
-bool
-ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
+static bool
+walk_link(Association *assoc, Datum source, Datum target, bool probe,
+		  bool *linked)
 {
 	LinkWalk   *walk;
 	int			first;
 	int			n;
 
-	if (!assoc->walk.checked)
-		plan_walk(assoc);
-	if (!assoc->walk.usable || !assoc->walk.has_usable)
+	if (!ma_walk_usable(assoc))
 		return false;
 	walk = open_walk(assoc, 2);
 	if (walk == NULL)
@@ -1086,11 +1086,45 @@ ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
 
 		rescan_part(walk, ps, source, target);
 		while (!*linked && next_link(walk, ps, &other))
-			*linked = probe_target(walk, other, false);
+			*linked = !probe || probe_target(walk, other, false);
 		end_part_scan(walk, ps);
 	}
 	ma_walk_close(walk);
 	return true;
+}
+
+/*
+ * ma_walk_usable
+ *		May the association's links be looked up by both keys with the walk
+ *		(as planned; a call may still find it cannot, as the caller)?
+ */
+bool
+ma_walk_usable(Association *assoc)
+{
+	if (!assoc->walk.checked)
+		plan_walk(assoc);
+	return assoc->walk.usable && assoc->walk.has_usable;
+}
+
+/*
+ * ma_walk_has
+ *		Is target linked to source, its row visible (has())?
+ */
+bool
+ma_walk_has(Association *assoc, Datum source, Datum target, bool *linked)
+{
+	return walk_link(assoc, source, target, true, linked);
+}
+
+/*
+ * ma_walk_linked
+ *		Is there a link row from source to target, whatever its target row
+ *		(the NOT EXISTS of add()'s INSERT)?
+ */
+bool
+ma_walk_linked(Association *assoc, Datum source, Datum target, bool *linked)
+{
+	return walk_link(assoc, source, target, false, linked);
 }
 
 /*

@@ -1,5 +1,6 @@
 -- The fast paths (the readers' index walk, count() and has() without a
--- statement, add() leaving checks to foreign keys) answer exactly what the
+-- statement, add() leaving checks to foreign keys and looking for the link
+-- with the walk) answer exactly what the
 -- statements they stand in for answer: the same rows inside a cascade, with
 -- orphaned links, without USAGE on a schema, without EXECUTE on a function,
 -- whoever ran them first in the backend; and their memory stays flat.
@@ -18,7 +19,7 @@ SELECT medium_assoc.belongs_to_many('fp_u', 'fp_a', 'fp_rl', 'fp_reads');
 
 -- every way of asking, and the hand-written join, side by side
 CREATE FUNCTION fp_answers(uid int, aid int) RETURNS text LANGUAGE sql AS $$
-    SELECT format('count()=%s has()=%s reader=%s batch=%s join=%s join_has=%s',
+    SELECT format('count()=%s has()=%s reader=%s batch=%s join=%s join_has=%s _linked=%s link_row=%s',
         medium_assoc.count('fp_reads', uid),
         medium_assoc.has('fp_reads', uid, aid),
         (SELECT count(*) FROM fp_reads(uid)),
@@ -26,7 +27,10 @@ CREATE FUNCTION fp_answers(uid int, aid int) RETURNS text LANGUAGE sql AS $$
         (SELECT count(*) FROM fp_rl r JOIN fp_a a ON a.id = r.article_id
           WHERE r.user_id = uid),
         EXISTS (SELECT 1 FROM fp_rl r JOIN fp_a a ON a.id = r.article_id
-                 WHERE r.user_id = uid AND r.article_id = aid))
+                 WHERE r.user_id = uid AND r.article_id = aid),
+        -- add()'s test for a link row, whatever its target
+        medium_assoc._linked('fp_reads', uid, aid),
+        EXISTS (SELECT 1 FROM fp_rl r WHERE r.user_id = uid AND r.article_id = aid))
 $$;
 SELECT fp_answers(1, 3);
 

@@ -28,7 +28,7 @@ FROM generate_series(1, 60) u, generate_series(0, 8) k WHERE k < u % 9;
 SELECT medium_assoc.belongs_to_many('pt_users', 'pt_articles', 'pt_hash', 'pt_hash_reads');
 
 -- every way of asking, against the hand-written statements, for every user
--- and a key no partition holds
+-- and a key no partition holds (_linked: add()'s test for an existing link)
 CREATE FUNCTION pt_mismatches(alias text, through text) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -42,21 +42,35 @@ BEGIN
                    medium_assoc.count(%1$L, u) AS count,
                    medium_assoc.has(%1$L, u, 7) AS has7,
                    medium_assoc.has(%1$L, u, ARRAY[1, 7]) AS has17,
+                   medium_assoc._linked(%1$L, u, 7) AS linked7,
                    (SELECT array_agg(a.id ORDER BY a.id) FROM %2$s r
                       JOIN pt_articles a ON a.id = r.article_id
                      WHERE r.user_id = u) AS hand,
                    EXISTS (SELECT 1 FROM %2$s r JOIN pt_articles a ON a.id = r.article_id
                             WHERE r.user_id = u AND r.article_id = 7) AS hand_has7,
                    (SELECT count(*) = 2 FROM %2$s r JOIN pt_articles a ON a.id = r.article_id
-                     WHERE r.user_id = u AND r.article_id IN (1, 7)) AS hand_has17) x
+                     WHERE r.user_id = u AND r.article_id IN (1, 7)) AS hand_has17,
+                   EXISTS (SELECT 1 FROM %2$s r
+                            WHERE r.user_id = u AND r.article_id = 7) AS hand_linked7) x
         WHERE reader IS DISTINCT FROM hand OR batch IS DISTINCT FROM hand
            OR count <> coalesce(cardinality(hand), 0)
-           OR has7 <> hand_has7 OR has17 <> hand_has17$q$, alias, through)
+           OR has7 <> hand_has7 OR has17 <> hand_has17
+           OR linked7 <> hand_linked7$q$, alias, through)
     INTO n;
     RETURN n;
 END $$;
 SELECT pt_mismatches('pt_hash_reads', 'pt_hash') AS mismatches,
        (SELECT count(*) FROM pt_hash) AS links;
+SELECT count(*) FILTER (WHERE medium_assoc._linked('pt_hash_reads', u, 7)) AS linked_to_7,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pt_hash WHERE user_id = u AND article_id = 7)) AS hand
+FROM generate_series(-1, 61) u;
+-- _linked's arguments: NULLs match nothing, as = does; wrong types, no
+-- association
+SELECT medium_assoc._linked('pt_hash_reads', 5, NULL::int) AS null_target,
+       medium_assoc._linked('pt_hash_reads', NULL::int, 7) AS null_source;
+SELECT medium_assoc._linked('pt_hash_reads', 5::bigint, 7);
+SELECT medium_assoc._linked(NULL, 5, 7);
+SELECT medium_assoc._linked('no_such_alias', 5, 7);
 -- one reader call per row of a join keeps its walk open across rows
 SELECT count(*) AS lateral_rows,
        (SELECT count(*) FROM pt_hash r JOIN pt_articles a ON a.id = r.article_id) AS hand
@@ -196,6 +210,7 @@ REVOKE SELECT ON pt_hash FROM pt_reader;
 SET ROLE pt_reader;
 SELECT count(*) FROM pt_hash_reads(5);
 SELECT medium_assoc.count('pt_hash_reads', 5);
+SELECT medium_assoc._linked('pt_hash_reads', 5, 7);
 RESET ROLE;
 DROP POLICY pt_even ON pt_hash;
 ALTER TABLE pt_hash DISABLE ROW LEVEL SECURITY;
