@@ -216,8 +216,10 @@ typedef struct Association
 	bool		scope_as_literals;	/* SQL with scope values as literals */
 	List	   *plans;			/* of AssocPlan */
 	AssocWalk	walk;
-	int8		linked_fn;		/* medium_assoc._linked() exists (1.1): 1,
-								 * not yet updated from 1.0: -1, unknown: 0 */
+	Oid			linked_fn;		/* medium_assoc._linked(), once looked up;
+								 * InvalidOid in a database not updated
+								 * from 1.0 */
+	bool		linked_fn_checked;
 } Association;
 
 /* a prepared statement of an association; variant names the attr columns */

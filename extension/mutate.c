@@ -19,12 +19,13 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
-#include "parser/parse_func.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/acl.h"
@@ -33,6 +34,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 
 #include "medium_assoc.h"
@@ -643,22 +645,43 @@ add_links(LinkCall *call)
 
 /*
  * may_walk_insert
- *		May add() of one target look for the link with _linked()?  Where
- *		the walk is usable, and the database has the function: the library
- *		serves databases not yet updated from 1.0 too.
+ *		May add() of one target of a belongs_to_many look for the link with
+ *		_linked()?  Where the walk is usable, the database has the function
+ *		(the library serves databases not yet updated from 1.0 too), and the
+ *		caller may call it (USAGE on its schema, EXECUTE), which the plain
+ *		statement does not need.
  */
 static bool
 may_walk_insert(Association *assoc)
 {
-	if (assoc->linked_fn == 0)
-	{
-		Oid			argtypes[3] = {TEXTOID, ANYOID, ANYOID};
+	Oid			nsp;
 
-		assoc->linked_fn = OidIsValid(LookupFuncName(list_make2(makeString(MA_SCHEMA),
-																makeString("_linked")),
-													 3, argtypes, true)) ? 1 : -1;
+	if (ma_direct(assoc->def))
+		return false;
+	nsp = get_namespace_oid(MA_SCHEMA, true);
+	if (!OidIsValid(nsp))
+		return false;
+	if (!assoc->linked_fn_checked)
+	{
+		Oid			types[3] = {TEXTOID, ANYOID, ANYOID};
+		oidvector  *argtypes = buildoidvector(types, 3);
+		HeapTuple	tup = SearchSysCache3(PROCNAMEARGSNSP,
+										  CStringGetDatum("_linked"),
+										  PointerGetDatum(argtypes),
+										  ObjectIdGetDatum(nsp));
+
+		assoc->linked_fn = InvalidOid;
+		if (HeapTupleIsValid(tup))
+		{
+			assoc->linked_fn = ((Form_pg_proc) GETSTRUCT(tup))->oid;
+			ReleaseSysCache(tup);
+		}
+		assoc->linked_fn_checked = true;
 	}
-	return assoc->linked_fn > 0 && ma_walk_usable(assoc);
+	return OidIsValid(assoc->linked_fn) &&
+		ma_schema_aclcheck(nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
+		ma_may_execute(assoc->linked_fn) &&
+		ma_walk_usable(assoc);
 }
 
 /*

@@ -175,7 +175,7 @@ relcache_callback(Datum arg, Oid relid)
  *		A function changed (replaced, dropped, its EXECUTE privilege): the
  *		functions a cached association's index walk calls directly (the
  *		equality of scope columns, kept as FmgrInfos) are looked up again
- *		on next use.  Its prepared statements are the plan cache's to
+ *		on next use, and so is medium_assoc._linked().  Its prepared statements are the plan cache's to
  *		invalidate.
  */
 static void
@@ -188,7 +188,10 @@ function_callback(Datum arg, int cacheid, uint32 hashvalue)
 		return;
 	hash_seq_init(&status, assoc_cache);
 	while ((slot = (CacheSlot *) hash_seq_search(&status)) != NULL)
+	{
 		slot->assoc->walk.checked = false;
+		slot->assoc->linked_fn_checked = false;
+	}
 }
 
 /*

@@ -806,6 +806,9 @@ ma_build_query(const Association *assoc, AssocQuery query, List *attrs)
 			break;
 
 		case AQ_INSERT_ONE_WALKED:
+			if (ma_direct(assoc->def))
+				elog(ERROR, "association \"%s\" links by updating rows",
+					 NameStr(assoc->name));
 			append_insert(&buf, assoc, &n, attrs, true, true);
 			break;
 

@@ -121,7 +121,7 @@ static TransactionId index_checkxmin(Relation index);
 static bool index_usable_now(Relation index);
 static bool xmin_usable_now(TransactionId checkxmin);
 static bool plan_current(const LinkWalk *walk);
-static LinkWalk *open_walk(Association *assoc, int nkeys);
+static LinkWalk *open_walk(Association *assoc, int nkeys, bool with_target);
 static bool open_partitions(LinkWalk *walk);
 static PartScan *part_scan(LinkWalk *walk, int i);
 static void end_part_scan(LinkWalk *walk, PartScan *ps);
@@ -616,7 +616,7 @@ scope_matches(const LinkWalk *walk, const WalkPart *part,
 LinkWalk *
 ma_walk_open(Association *assoc)
 {
-	return open_walk(assoc, 1);
+	return open_walk(assoc, 1, true);
 }
 
 /*
@@ -643,12 +643,13 @@ open_partitions(LinkWalk *walk)
 
 /*
  * open_walk
- *		ma_walk_open, with nkeys scan keys on the through indexes.  The
- *		through table (an unpartitioned one's scan opened at once) is
+ *		ma_walk_open, with nkeys scan keys on the through indexes, and the
+ *		target's index when with_target (not to look for link rows only).
+ *		The through table (an unpartitioned one's scan opened at once) is
  *		locked before the target, as by the statement's join.
  */
 static LinkWalk *
-open_walk(Association *assoc, int nkeys)
+open_walk(Association *assoc, int nkeys, bool with_target)
 {
 	AssocDef   *def = assoc->def;
 	LinkWalk   *walk;
@@ -680,6 +681,8 @@ open_walk(Association *assoc, int nkeys)
 	}
 	if (!walk->plan.partitioned)
 		(void) part_scan(walk, 0);
+	if (!with_target)
+		return walk;			/* link rows only: the target is not read */
 	walk->target = table_open(def->target, AccessShareLock);
 	walk->target_index = index_open(walk->plan.target_index, AccessShareLock);
 	walk->target_vmbuffer = InvalidBuffer;
@@ -1045,12 +1048,15 @@ ma_walk_close(LinkWalk *walk)
 			index_close(ps->index, NoLock);
 		table_close(ps->rel, NoLock);
 	}
-	if (BufferIsValid(walk->target_vmbuffer))
-		ReleaseBuffer(walk->target_vmbuffer);
-	index_endscan(walk->rows);
-	ExecDropSingleTupleTableSlot(walk->row);
-	index_close(walk->target_index, NoLock);
-	table_close(walk->target, NoLock);
+	if (walk->target != NULL)
+	{
+		if (BufferIsValid(walk->target_vmbuffer))
+			ReleaseBuffer(walk->target_vmbuffer);
+		index_endscan(walk->rows);
+		ExecDropSingleTupleTableSlot(walk->row);
+		index_close(walk->target_index, NoLock);
+		table_close(walk->target, NoLock);
+	}
 	if (walk->through != NULL)
 		table_close(walk->through, NoLock);
 	pfree(walk->parts);
@@ -1073,7 +1079,7 @@ walk_link(Association *assoc, Datum source, Datum target, bool probe,
 
 	if (!ma_walk_usable(assoc))
 		return false;
-	walk = open_walk(assoc, 2);
+	walk = open_walk(assoc, 2, probe);
 	if (walk == NULL)
 		return false;
 

@@ -158,6 +158,27 @@ SELECT medium_assoc.count('fp_reads', 1);
 ROLLBACK;
 
 --
+-- add() of one target needs no privilege the statement does not: without
+-- EXECUTE on medium_assoc._linked() (or USAGE on its schema) its test for
+-- the link is the statement's NOT EXISTS
+--
+BEGIN;
+REVOKE EXECUTE ON FUNCTION medium_assoc._linked(text, "any", "any") FROM PUBLIC;
+GRANT SELECT, INSERT, DELETE ON fp_rl TO regress_fp_user;
+GRANT SELECT ON fp_u, fp_a TO regress_fp_user;
+SET LOCAL ROLE regress_fp_user;
+SELECT medium_assoc.add('fp_reads', 2, 4), fp_reads_add(2, ARRAY[4]);
+SELECT medium_assoc._linked('fp_reads', 2, 4);
+ROLLBACK;
+BEGIN;
+REVOKE USAGE ON SCHEMA medium_assoc FROM PUBLIC;
+GRANT SELECT, INSERT, DELETE ON fp_rl TO regress_fp_user;
+GRANT SELECT ON fp_u, fp_a TO regress_fp_user;
+SET LOCAL ROLE regress_fp_user;
+SELECT fp_reads_add(2, ARRAY[4]), fp_reads_add(2, ARRAY[4]);
+ROLLBACK;
+
+--
 -- Collations: a key and the through column pointing at it must have the
 -- same collation (comparing them otherwise has no collation to use)
 --

@@ -129,6 +129,15 @@ INSERT INTO hm_disc.comments VALUES (10, NULL);
 SELECT medium_assoc.add('comments', 1, 10);
 SELECT id FROM hm_disc.comments(1);
 
+-- an index on (foreign key, key) makes the index walk usable: add() and
+-- set() still link by writing the foreign key
+CREATE INDEX hm_posts_owner_id ON hm_posts (owner, id);
+SELECT id, owner FROM hm_posts ORDER BY id;
+SELECT medium_assoc.add('hm_owned', 2, 1) AS moved, medium_assoc.add('hm_owned', 2, 1) AS again;
+SELECT * FROM medium_assoc.set('hm_owned', 1, ARRAY[1]);
+SELECT id, owner FROM hm_posts ORDER BY id;
+DROP INDEX hm_posts_owner_id;
+
 SELECT medium_assoc.drop_association(name) FROM medium_assoc.associations
  WHERE name LIKE 'hm%' OR name = 'comments' ORDER BY name;
 SELECT count(*) FROM pg_proc WHERE proname LIKE 'hm\_%' OR proname LIKE 'comments%';
