@@ -97,6 +97,9 @@ static bool labels_stale = false;
 static void forget_labels(Datum arg, int cacheid, uint32 hashvalue);
 static const ClusterLabels *labels_of(const char *cluster);
 static char *proxy_cluster(HeapTuple proctup);
+static void find_proxy(FunctionCallInfo fcinfo, Form_pg_proc proc,
+					   RouteCall *rc);
+static void plan_key(FunctionCallInfo fcinfo, RouteCall *rc, Oid argtype);
 static RouteCall *route_init(FunctionCallInfo fcinfo, RouteMode mode);
 static uint32 key_shard_hash(RouteCall *rc, Datum key, bool isnull);
 static char *waited_label(FunctionCallInfo fcinfo, RouteCall *rc);
@@ -224,76 +227,114 @@ proxy_cluster(HeapTuple proctup)
 }
 
 /*
+ * find_proxy
+ *		The proxy of function proc (same name and arguments, in schema
+ *		medium_assoc_router), refused unless it returns what proc returns
+ *		and has proc's owner, and the cluster it calls.
+ */
+static void
+find_proxy(FunctionCallInfo fcinfo, Form_pg_proc proc, RouteCall *rc)
+{
+	Oid			fn = fcinfo->flinfo->fn_oid;
+	HeapTuple	tup;
+	Form_pg_proc proxy;
+	MemoryContext oldcxt;
+
+	rc->proxy_oid = LookupFuncName(list_make2(makeString("medium_assoc_router"),
+											  makeString(pstrdup(NameStr(proc->proname)))),
+								   proc->pronargs, proc->proargtypes.values, true);
+	if (!OidIsValid(rc->proxy_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("function %s has no proxy medium_assoc_router.%s",
+						format_procedure(fn), quote_identifier(NameStr(proc->proname))),
+				 errhint("Drop the router's functions of the association and run the SQL of medium_assoc.router_functions() again.")));
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rc->proxy_oid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", rc->proxy_oid);
+	proxy = (Form_pg_proc) GETSTRUCT(tup);
+	if (proxy->prorettype != proc->prorettype ||
+		proxy->proretset != proc->proretset)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("proxy %s does not return what function %s returns",
+						format_procedure(rc->proxy_oid), format_procedure(fn))));
+	if (proxy->proowner != proc->proowner)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("proxy %s is not owned by the owner of function %s",
+						format_procedure(rc->proxy_oid), format_procedure(fn))));
+	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	rc->cluster = proxy_cluster(tup);
+	MemoryContextSwitchTo(oldcxt);
+	ReleaseSysCache(tup);
+}
+
+/*
+ * plan_key
+ *		The key a routed call waits for: its type (that of argtype, or of
+ *		its elements for ROUTE_SOURCES), which must be one whose text form
+ *		needs no catalog (see key_shard_hash), and its output function.
+ */
+static void
+plan_key(FunctionCallInfo fcinfo, RouteCall *rc, Oid argtype)
+{
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	Oid			fn = fcinfo->flinfo->fn_oid;
+	Oid			outfn;
+	bool		varlena;
+
+	if (!OidIsValid(argtype))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("function %s must take the key it is routed by first",
+						format_procedure(fn))));
+	rc->keytype = rc->mode == ROUTE_SOURCES ?
+		get_base_element_type(argtype) : getBaseType(argtype);
+	if (rc->mode == ROUTE_SOURCES && !OidIsValid(rc->keytype))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("function %s must take an array of the keys it is routed by first",
+						format_procedure(fn))));
+	if (rc->keytype != INT2OID && rc->keytype != INT4OID &&
+		rc->keytype != INT8OID && rc->keytype != TEXTOID &&
+		rc->keytype != VARCHAROID && rc->keytype != UUIDOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function %s is routed by a key of type %s, which is not supported",
+						format_procedure(fn), format_type_be(rc->keytype))));
+	rc->keycxt = AllocSetContextCreate(cxt, "medium_assoc route key",
+									   ALLOCSET_SMALL_SIZES);
+	getTypeOutputInfo(rc->keytype, &outfn, &varlena);
+	fmgr_info_cxt(outfn, &rc->keyout, cxt);
+	get_typlenbyvalalign(rc->keytype, &rc->keylen, &rc->keybyval,
+						 &rc->keyalign);
+}
+
+/*
  * route_init
- *		Find the proxy of the function called (same name and arguments, in
- *		schema medium_assoc_router, same result, same owner) and set up its
- *		calls.
+ *		Find the proxy of the function called and set up its calls.
  */
 static RouteCall *
 route_init(FunctionCallInfo fcinfo, RouteMode mode)
 {
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
 	RouteCall  *rc = MemoryContextAllocZero(cxt, sizeof(RouteCall));
-	HeapTuple	functup;
-	HeapTuple	proxytup;
+	HeapTuple	tup;
 	Form_pg_proc proc;
-	Form_pg_proc proxy;
-	char	   *name;
-	Oid			argtype = InvalidOid;
-	MemoryContext oldcxt;
 
-	functup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
-	if (!HeapTupleIsValid(functup))
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for function %u",
 			 fcinfo->flinfo->fn_oid);
-	proc = (Form_pg_proc) GETSTRUCT(functup);
-	name = pstrdup(NameStr(proc->proname));
-	if (proc->pronargs > 0)
-		argtype = proc->proargtypes.values[0];
-	if (mode != ROUTE_ALL && !OidIsValid(argtype))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
-				 errmsg("function %s must take the key it is routed by first",
-						format_procedure(fcinfo->flinfo->fn_oid))));
-	if (mode == ROUTE_SOURCES && !OidIsValid(get_base_element_type(argtype)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
-				 errmsg("function %s must take an array of the keys it is routed by first",
-						format_procedure(fcinfo->flinfo->fn_oid))));
+	proc = (Form_pg_proc) GETSTRUCT(tup);
 	rc->mode = mode;
-	rc->proxy_oid = LookupFuncName(list_make2(makeString("medium_assoc_router"),
-											  makeString(name)),
-								   proc->pronargs, proc->proargtypes.values, true);
-	if (!OidIsValid(rc->proxy_oid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("function %s has no proxy medium_assoc_router.%s",
-						format_procedure(fcinfo->flinfo->fn_oid),
-						quote_identifier(name)),
-				 errhint("Drop the router's functions of the association and run the SQL of medium_assoc.router_functions() again.")));
-
-	proxytup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rc->proxy_oid));
-	if (!HeapTupleIsValid(proxytup))
-		elog(ERROR, "cache lookup failed for function %u", rc->proxy_oid);
-	proxy = (Form_pg_proc) GETSTRUCT(proxytup);
-	if (proxy->prorettype != proc->prorettype ||
-		proxy->proretset != proc->proretset)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
-				 errmsg("proxy %s does not return what function %s returns",
-						format_procedure(rc->proxy_oid),
-						format_procedure(fcinfo->flinfo->fn_oid))));
-	if (proxy->proowner != proc->proowner)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("proxy %s is not owned by the owner of function %s",
-						format_procedure(rc->proxy_oid),
-						format_procedure(fcinfo->flinfo->fn_oid))));
-	oldcxt = MemoryContextSwitchTo(cxt);
-	rc->cluster = proxy_cluster(proxytup);
-	MemoryContextSwitchTo(oldcxt);
-	ReleaseSysCache(proxytup);
-	ReleaseSysCache(functup);
+	if (mode != ROUTE_ALL)
+		plan_key(fcinfo, rc, proc->pronargs > 0 ?
+				 proc->proargtypes.values[0] : InvalidOid);
+	find_proxy(fcinfo, proc, rc);
+	ReleaseSysCache(tup);
 
 	fmgr_info_cxt(rc->proxy_oid, &rc->proxy, cxt);
 	rc->proxy.fn_expr = fcinfo->flinfo->fn_expr;
@@ -301,30 +342,6 @@ route_init(FunctionCallInfo fcinfo, RouteMode mode)
 									   SizeForFunctionCallInfo(fcinfo->nargs));
 	InitFunctionCallInfoData(*rc->pcall, &rc->proxy, fcinfo->nargs,
 							 fcinfo->fncollation, NULL, NULL);
-
-	if (mode != ROUTE_ALL)
-	{
-		Oid			outfn;
-		bool		varlena;
-
-		rc->keytype = mode == ROUTE_SOURCES ?
-			get_base_element_type(argtype) : getBaseType(argtype);
-		/* types whose text form needs no catalog (see key_shard_hash) */
-		if (rc->keytype != INT2OID && rc->keytype != INT4OID &&
-			rc->keytype != INT8OID && rc->keytype != TEXTOID &&
-			rc->keytype != VARCHAROID && rc->keytype != UUIDOID)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("function %s is routed by a key of type %s, which is not supported",
-							format_procedure(fcinfo->flinfo->fn_oid),
-							format_type_be(rc->keytype))));
-		rc->keycxt = AllocSetContextCreate(cxt, "medium_assoc route key",
-										   ALLOCSET_SMALL_SIZES);
-		getTypeOutputInfo(rc->keytype, &outfn, &varlena);
-		fmgr_info_cxt(outfn, &rc->keyout, cxt);
-		get_typlenbyvalalign(rc->keytype, &rc->keylen, &rc->keybyval,
-							 &rc->keyalign);
-	}
 	fcinfo->flinfo->fn_extra = rc;
 	return rc;
 }
