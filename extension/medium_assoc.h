@@ -219,6 +219,7 @@ typedef struct Association
 	Oid			linked_fn;		/* medium_assoc._linked(), once looked up;
 								 * InvalidOid in a database not updated
 								 * from 1.0 */
+	Oid			linked_fn_nsp;	/* its schema */
 	bool		linked_fn_checked;
 } Association;
 

@@ -92,6 +92,7 @@ may_see_all(Oid relid)
 }
 static uint64 add_links(LinkCall *call);
 static bool may_walk_insert(Association *assoc);
+static bool read_bool(LinkCall *call, AssocQuery query);
 static int	delete_result(const LinkCall *call);
 static int	insert_result(const LinkCall *call);
 static void check_direct_links_made(LinkCall *call);
@@ -654,23 +655,19 @@ add_links(LinkCall *call)
 static bool
 may_walk_insert(Association *assoc)
 {
-	Oid			nsp;
-
 	if (ma_direct(assoc->def))
-		return false;
-	nsp = get_namespace_oid(MA_SCHEMA, true);
-	if (!OidIsValid(nsp))
 		return false;
 	if (!assoc->linked_fn_checked)
 	{
+		Oid			nsp = get_namespace_oid(MA_SCHEMA, true);
 		Oid			types[3] = {TEXTOID, ANYOID, ANYOID};
-		oidvector  *argtypes = buildoidvector(types, 3);
 		HeapTuple	tup = SearchSysCache3(PROCNAMEARGSNSP,
 										  CStringGetDatum("_linked"),
-										  PointerGetDatum(argtypes),
+										  PointerGetDatum(buildoidvector(types, 3)),
 										  ObjectIdGetDatum(nsp));
 
 		assoc->linked_fn = InvalidOid;
+		assoc->linked_fn_nsp = nsp;
 		if (HeapTupleIsValid(tup))
 		{
 			assoc->linked_fn = ((Form_pg_proc) GETSTRUCT(tup))->oid;
@@ -679,7 +676,8 @@ may_walk_insert(Association *assoc)
 		assoc->linked_fn_checked = true;
 	}
 	return OidIsValid(assoc->linked_fn) &&
-		ma_schema_aclcheck(nsp, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
+		ma_schema_aclcheck(assoc->linked_fn_nsp, GetUserId(),
+						   ACL_USAGE) == ACLCHECK_OK &&
 		ma_may_execute(assoc->linked_fn) &&
 		ma_walk_usable(assoc);
 }
@@ -922,7 +920,6 @@ has_impl(FunctionCallInfo fcinfo, const char *suffix)
 {
 	LinkCall	call;
 	AssocQuery	query = AQ_HAS_ALL;
-	bool		isnull;
 	bool		result;
 
 	prepare_call(fcinfo, &call, true, false, MA_NAMES_TARGET, suffix);
@@ -938,13 +935,26 @@ has_impl(FunctionCallInfo fcinfo, const char *suffix)
 			PG_RETURN_BOOL(result);
 	}
 
+	PG_RETURN_BOOL(read_bool(&call, query));
+}
+
+/*
+ * read_bool
+ *		The one boolean a read-only statement of has() or _linked() answers.
+ */
+static bool
+read_bool(LinkCall *call, AssocQuery query)
+{
+	bool		isnull;
+	bool		result;
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	run_read(&call, query);
+	run_read(call, query);
 	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
-	PG_RETURN_BOOL(result);
+	return result;
 }
 
 /*
@@ -963,7 +973,6 @@ medium_assoc_linked(PG_FUNCTION_ARGS)
 {
 	LinkCall	call;
 	bool		linked;
-	bool		isnull;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -971,13 +980,9 @@ medium_assoc_linked(PG_FUNCTION_ARGS)
 				 errmsg("association must not be null")));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_BOOL(false);	/* = compares nothing with NULL */
-	memset(&call, 0, sizeof(LinkCall));
-	call.assoc = ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	call.helper = fcinfo->flinfo->fn_oid;
-	alloc_params(&call);
-	call.values[0] = PG_GETARG_DATUM(1);
+	start_direct_call(&call, ma_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0))),
+					  fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(1));
 	call.values[1] = PG_GETARG_DATUM(2);
-	call.nulls[2] = 'n';
 	if (get_fn_expr_argtype(fcinfo->flinfo, 1) != call.assoc->keytype[MA_SK] ||
 		get_fn_expr_argtype(fcinfo->flinfo, 2) != call.assoc->keytype[MA_TK])
 		ereport(ERROR,
@@ -987,14 +992,7 @@ medium_assoc_linked(PG_FUNCTION_ARGS)
 	ma_require_association_usage(call.assoc, 0);
 	if (ma_walk_linked(call.assoc, call.values[0], call.values[1], &linked))
 		PG_RETURN_BOOL(linked);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	run_read(&call, AQ_LINKED);
-	linked = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-										SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
-	PG_RETURN_BOOL(linked);
+	PG_RETURN_BOOL(read_bool(&call, AQ_LINKED));
 }
 
 /*

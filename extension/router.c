@@ -74,6 +74,7 @@ typedef struct RouteCall
 {
 	RouteMode	mode;
 	Oid			proxy_oid;
+	Oid			proxy_nsp;		/* its schema */
 	FmgrInfo	proxy;
 	char	   *cluster;
 	const ClusterLabels *labels;	/* its shards, read before each call */
@@ -254,6 +255,7 @@ find_proxy(FunctionCallInfo fcinfo, Form_pg_proc proc, RouteCall *rc)
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for function %u", rc->proxy_oid);
 	proxy = (Form_pg_proc) GETSTRUCT(tup);
+	rc->proxy_nsp = proxy->pronamespace;
 	if (proxy->prorettype != proc->prorettype ||
 		proxy->proretset != proc->proretset)
 		ereport(ERROR,
@@ -449,11 +451,12 @@ start_call(FunctionCallInfo fcinfo, RouteCall *rc)
 {
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	FunctionCallInfo pc = rc->pcall;
-	Oid			nsp = get_func_namespace(rc->proxy_oid);
-	AclResult	aclresult = ma_schema_aclcheck(nsp, GetUserId(), ACL_USAGE);
+	AclResult	aclresult = ma_schema_aclcheck(rc->proxy_nsp, GetUserId(),
+												   ACL_USAGE);
 
 	if (aclresult != ACLCHECK_OK)
-		aclcheck_error(aclresult, OBJECT_SCHEMA, get_namespace_name(nsp));
+		aclcheck_error(aclresult, OBJECT_SCHEMA,
+					   get_namespace_name(rc->proxy_nsp));
 	ma_require_execute(rc->proxy_oid);
 	InvokeFunctionExecuteHook(rc->proxy_oid);
 

@@ -224,22 +224,19 @@ n=$(router -c "SELECT count(*) = $(shard 1 -c "SELECT count(*) FROM reading_list
 pm=$(head -1 "/var/lib/postgresql/15/${PREFIX}_shard1/postmaster.pid")
 kill -STOP "$pm" $(pgrep -P "$pm")
 limit=$((QUERY_TIMEOUT + 2 + 3))
-timed "shard 1 hung, its user's reader" "$limit" "SELECT * FROM reading_list($U1)"
-echo "$LAST_ERROR" | grep -q "ERROR:  no answer from shard 1 (host=127.0.0.1 port=$((BASE + 2)) dbname=medium) of cluster medium_cluster: " \
-    && pass "the error names the hung shard and its host and port" \
-    || fail "the hung shard is not named: $LAST_ERROR"
-timed "shard 1 hung, a count" "$limit" "SELECT reading_list_count($U1)"
-echo "$LAST_ERROR" | grep -q "no answer from shard 1 (.*port=$((BASE + 2)).*)" \
-    && pass "a count: the error names the hung shard" || fail "a count: $LAST_ERROR"
-timed "shard 1 hung, a _batch of users of both shards" "$limit" "SELECT count(*) FROM reading_list_batch(ARRAY[$U0, $U1])"
-echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*port=$((BASE + 1)).*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
-    && pass "a _batch: the error names its sources' shards" || fail "a _batch: $LAST_ERROR"
-timed "shard 1 hung, a fanned-out count (readers_count)" "$limit" "SELECT readers_count(1)"
-echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
-    && pass "a fanned-out count: the error names the shards" || fail "a fanned-out count: $LAST_ERROR"
-timed "shard 1 hung, a fan-out (readers)" "$limit" "SELECT count(*) FROM readers(1)"
-echo "$LAST_ERROR" | grep -q "no answer from shard 0 (.*port=$((BASE + 1)).*), shard 1 (.*port=$((BASE + 2)).*) of cluster" \
-    && pass "a fan-out: the error names the shards it waited for" || fail "a fan-out: $LAST_ERROR"
+hung() {            # label sql pattern: fails in time, its error matching pattern
+    timed "shard 1 hung, $1" "$limit" "$2"
+    echo "$LAST_ERROR" | grep -q "$3" && pass "$1: the error names the shards it waited for" \
+        || fail "$1: the shards are not named: $LAST_ERROR"
+}
+S0="shard 0 (host=127.0.0.1 port=$((BASE + 1)) dbname=medium)"
+S1="shard 1 (host=127.0.0.1 port=$((BASE + 2)) dbname=medium)"
+hung "its user's reader" "SELECT * FROM reading_list($U1)" "ERROR:  no answer from $S1 of cluster medium_cluster: "
+hung "a count" "SELECT reading_list_count($U1)" "no answer from $S1 of cluster"
+hung "a _batch of users of both shards" "SELECT count(*) FROM reading_list_batch(ARRAY[$U0, $U1])" \
+    "no answer from $S0, $S1 of cluster"
+hung "a fanned-out count (readers_count)" "SELECT readers_count(1)" "no answer from $S0, $S1 of cluster"
+hung "a fan-out (readers)" "SELECT count(*) FROM readers(1)" "no answer from $S0, $S1 of cluster"
 kill -CONT "$pm" $(pgrep -P "$pm")
 sleep 1
 n=$(router -c "SELECT count(*) = $(shard 1 -c "SELECT count(*) FROM reading_list($U1)") FROM reading_list($U1)")
