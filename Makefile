@@ -23,7 +23,8 @@ OBJS = \
 	extension/linkview.o \
 	extension/create.o \
 	extension/chain.o \
-	extension/router.o
+	extension/router.o \
+	extension/probe.o
 
 DATA = $(wildcard extension/$(EXTENSION)--*.sql)
 

@@ -403,6 +403,9 @@ extern bool ma_walk_linked(Association *assoc, Datum source, Datum target,
 						   bool *linked);
 extern bool ma_walk_reads(const Association *assoc, Oid relid);
 
+/* probe.c */
+extern bool ma_servers_answer(char *const *conninfos, int n, int timeout_ms);
+
 /* mutate.c */
 extern uint64 ma_link_new_target(Association *assoc, Oid helper, Datum source,
 								 Datum target, Jsonb *through_attrs);

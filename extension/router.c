@@ -22,6 +22,15 @@
  * hash of medium_assoc.shard_hash(): hashtext() of the key's text form in
  * the "C" collation, 0 for NULL.
  *
+ * PL/Proxy answers a cancel by sending each shard it waits for a cancel
+ * request, which blocks until the shard's server has read it: without end
+ * when that server is stopped while its host still accepts connections.  So
+ * while the proxy runs, a cancel (57014) first asks whether the servers of
+ * the shards waited for answer a new connection within a second (probe.c),
+ * from an error context callback; if one does not, the error's code is
+ * changed before PL/Proxy sees it, so that it sends no cancel request, and
+ * set back when the error is raised again, with a detail saying so.
+ *
  * The proxy is called as SQL would call it: EXECUTE on it and USAGE on its
  * schema are checked as the caller's.  It must return what the function
  * returns and belong to its owner: a proxy put there by someone else is
@@ -52,6 +61,9 @@
 #include "utils/syscache.h"
 
 #include "medium_assoc.h"
+
+/* how long a shard's server has to answer before a cancel is kept back */
+#define SHARD_ANSWER_MS 1000
 
 /* which shards a call waits for */
 typedef enum RouteMode
@@ -84,6 +96,7 @@ typedef struct RouteCall
 	FunctionCallInfo pcall;		/* the call of the proxy */
 	ReturnSetInfo prsinfo;		/* its set's state */
 	bool		in_set;			/* between the first and last row */
+	bool		cancel_withheld;	/* from PL/Proxy: a shard did not answer */
 	FmgrInfo	keyout;			/* output function of the key type */
 	Oid			keytype;
 	int16		keylen;
@@ -103,8 +116,10 @@ static void find_proxy(FunctionCallInfo fcinfo, Form_pg_proc proc,
 static void plan_key(FunctionCallInfo fcinfo, RouteCall *rc, Oid argtype);
 static RouteCall *route_init(FunctionCallInfo fcinfo, RouteMode mode);
 static uint32 key_shard_hash(RouteCall *rc, Datum key, bool isnull);
+static bool *waited_shards(FunctionCallInfo fcinfo, RouteCall *rc);
 static char *waited_label(FunctionCallInfo fcinfo, RouteCall *rc);
-static bool cut_short(const ErrorData *edata);
+static void guard_cancel(void *arg);
+static bool cut_short(const RouteCall *rc, const ErrorData *edata);
 static bool start_call(FunctionCallInfo fcinfo, RouteCall *rc);
 static Datum keep_key(RouteCall *rc, Datum value);
 static void end_set(Datum arg);
@@ -366,25 +381,19 @@ key_shard_hash(RouteCall *rc, Datum key, bool isnull)
 }
 
 /*
- * waited_label
- *		"shard 1 (host=... port=...) of cluster c", or several shards, for
- *		the shards the call waited for.
+ * waited_shards
+ *		Which of the cluster's shards (rc->labels) the call waits for; NULL
+ *		when they are not known (no server, a count not a power of two).
  */
-static char *
-waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
+static bool *
+waited_shards(FunctionCallInfo fcinfo, RouteCall *rc)
 {
 	const ClusterLabels *cl = rc->labels;
 	bool	   *waited;
-	StringInfoData buf;
 	int			n = cl ? cl->nshards : 0;
 
-	initStringInfo(&buf);
 	if (n == 0 || (n & (n - 1)) != 0)
-	{
-		appendStringInfo(&buf, "a shard of cluster %s",
-						 quote_identifier(rc->cluster ? rc->cluster : "?"));
-		return buf.data;
-	}
+		return NULL;
 	waited = palloc0(sizeof(bool) * n);
 	if (rc->mode == ROUTE_ALL)
 		memset(waited, true, sizeof(bool) * n);
@@ -406,7 +415,29 @@ waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
 		for (int i = 0; i < nelems; i++)
 			waited[key_shard_hash(rc, elems[i], nulls[i]) & (n - 1)] = true;
 	}
-	for (int i = 0; i < n; i++)
+	return waited;
+}
+
+/*
+ * waited_label
+ *		"shard 1 (host=... port=...) of cluster c", or several shards, for
+ *		the shards the call waited for.
+ */
+static char *
+waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
+{
+	const ClusterLabels *cl = rc->labels;
+	bool	   *waited = waited_shards(fcinfo, rc);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (waited == NULL)
+	{
+		appendStringInfo(&buf, "a shard of cluster %s",
+						 quote_identifier(rc->cluster ? rc->cluster : "?"));
+		return buf.data;
+	}
+	for (int i = 0; i < cl->nshards; i++)
 	{
 		if (!waited[i])
 			continue;
@@ -421,18 +452,57 @@ waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
 }
 
 /*
+ * guard_cancel
+ *		Error context callback while the proxy runs: a cancel is kept from
+ *		PL/Proxy (its code changed, to be set back by route) unless the
+ *		servers of the shards waited for answer, so that PL/Proxy's cancel
+ *		request cannot block.
+ */
+static void
+guard_cancel(void *arg)
+{
+	FunctionCallInfo fcinfo = (FunctionCallInfo) arg;
+	RouteCall  *rc = (RouteCall *) fcinfo->flinfo->fn_extra;
+	bool	   *waited;
+	char	  **conninfos;
+	int			n = 0;
+
+	if (geterrcode() != ERRCODE_QUERY_CANCELED || rc->cancel_withheld)
+		return;
+	waited = waited_shards(fcinfo, rc);
+	if (waited == NULL)
+		return;
+	conninfos = palloc(sizeof(char *) * rc->labels->nshards);
+	for (int i = 0; i < rc->labels->nshards; i++)
+	{
+		/* "shard i (host=... port=...)": the connection string is inside */
+		const char *label = rc->labels->labels[i];
+		const char *open = strchr(label, '(');
+
+		if (waited[i] && open != NULL)
+			conninfos[n++] = pnstrdup(open + 1, strlen(open + 1) - 1);
+	}
+	if (ma_servers_answer(conninfos, n, SHARD_ANSWER_MS))
+		return;
+	errcode(ERRCODE_CONNECTION_FAILURE);
+	rc->cancel_withheld = true;
+}
+
+/*
  * cut_short
  *		Was the call ended while waiting: a cancel (the statement timeout,
- *		or a user's) or PL/Proxy's query timeout?
+ *		or a user's; or one kept from PL/Proxy) or PL/Proxy's query timeout?
  */
 static bool
-cut_short(const ErrorData *edata)
+cut_short(const RouteCall *rc, const ErrorData *edata)
 {
 	const char *suffix = ": query timeout";
 	size_t		len;
 
 	if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 		return true;
+	if (rc->cancel_withheld)
+		return edata->sqlerrcode == ERRCODE_CONNECTION_FAILURE;
 	if (edata->sqlerrcode != ERRCODE_INTERNAL_ERROR || edata->message == NULL)
 		return false;
 	len = strlen(edata->message);
@@ -537,6 +607,7 @@ route(FunctionCallInfo fcinfo, RouteMode mode)
 	FunctionCallInfo pc = rc->pcall;
 	MemoryContext cxt = CurrentMemoryContext;
 	Datum		result = (Datum) 0;
+	ErrorContextCallback guard;
 
 	if (!rc->in_set)
 	{
@@ -554,6 +625,11 @@ route(FunctionCallInfo fcinfo, RouteMode mode)
 		rc->prsinfo.isDone = ExprSingleResult;
 	}
 	pc->isnull = false;
+	rc->cancel_withheld = false;
+	guard.callback = guard_cancel;
+	guard.arg = fcinfo;
+	guard.previous = error_context_stack;
+	error_context_stack = &guard;
 
 	PG_TRY();
 	{
@@ -563,18 +639,23 @@ route(FunctionCallInfo fcinfo, RouteMode mode)
 	{
 		ErrorData  *edata;
 
+		error_context_stack = guard.previous;
 		MemoryContextSwitchTo(cxt);
 		edata = CopyErrorData();
-		if (!cut_short(edata))
+		if (!cut_short(rc, edata))
 			PG_RE_THROW();
 		FlushErrorState();
 		rc->in_set = false;
 		edata->sqlerrcode = ERRCODE_QUERY_CANCELED;
 		edata->message = psprintf("no answer from %s: %s",
 								  waited_label(fcinfo, rc), edata->message);
+		if (rc->cancel_withheld && edata->detail == NULL)
+			edata->detail = psprintf("No cancel request was sent to the shards: a server did not answer a connection within %d ms, so their queries may still run.",
+									 SHARD_ANSWER_MS);
 		ReThrowError(edata);
 	}
 	PG_END_TRY();
+	error_context_stack = guard.previous;
 
 	if (pc->resultinfo != NULL)
 	{
