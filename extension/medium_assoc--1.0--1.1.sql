@@ -737,6 +737,12 @@ BEGIN
                                           ELSE E'    RUN ON ALL;\n' END,
                                      CASE f.suffix WHEN '_json' THEN format('x.x AS part FROM %s AS x(x)', call)
                                           ELSE call || ' AS part' END), 'proxy'));
+            -- called through X_parts, in C, which keeps a cancel from PL/Proxy
+            -- when a shard's server does not answer (router.c)
+            out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS SETOF %s\nLANGUAGE c VOLATILE\nAS %L, %L;\n',
+                                 f.proname || '_parts', f.args,
+                                 CASE f.suffix WHEN '_json' THEN 'jsonb' ELSE format_type(f.prorettype, NULL) END,
+                                 'MODULE_PATHNAME', 'medium_assoc_route_parts');
             IF f.suffix IN ('_add', '_remove', '_has') THEN
                 -- a NULL source, a NULL or empty list, or one with a NULL
                 -- element, goes whole to one shard, which answers (or
@@ -745,6 +751,9 @@ BEGIN
                                      f.proname || '_whole', f.args, format_type(f.prorettype, NULL),
                                      medium_assoc._dollar_quoted(format(E'\n    CLUSTER %s;\n    RUN ON 0;\n    SELECT %s AS part;\n',
                                                                         cluster_lit, call), 'proxy'));
+                out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS %s\nLANGUAGE c VOLATILE\nAS %L, %L;\n',
+                                     f.proname || '_whole_parts', f.args, format_type(f.prorettype, NULL),
+                                     'MODULE_PATHNAME', 'medium_assoc_route_parts');
             END IF;
             stmt := format(CASE WHEN f.proretset THEN 'RETURN QUERY %s;' ELSE 'RETURN (%s);' END,
                            format(CASE f.suffix
@@ -753,7 +762,7 @@ BEGIN
                                       -- all linked: false if a shard says so
                                       WHEN '_has' THEN 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) WHEN pg_catalog.bool_or(NOT part) THEN false WHEN pg_catalog.bool_or(part IS NULL) THEN NULL ELSE true END FROM medium_assoc_router.%1$I(%3$s) AS p(part)'
                                       ELSE 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position($2, NULL) IS NOT NULL THEN medium_assoc_router.%2$I(%3$s) ELSE pg_catalog.sum(part)::pg_catalog.int8 END FROM medium_assoc_router.%1$I(%3$s) AS p(part)' END,
-                                  f.proname, f.proname || '_whole', params));
+                                  f.proname || '_parts', f.proname || '_whole_parts', params));
             waited := CASE WHEN f.suffix IN ('_add', '_remove', '_has')
                            THEN 'CASE WHEN pg_catalog.cardinality($2) OPERATOR(pg_catalog.>) 0 THEN ARRAY(SELECT medium_assoc.shard_hash(t) FROM pg_catalog.unnest($2) AS t) ELSE ''{0}'' END'
                            ELSE 'NULL' END;
@@ -769,12 +778,17 @@ BEGIN
         ELSE
             out := out || format(E'CREATE FUNCTION %I.%I(%s)\nRETURNS %s\nLANGUAGE plpgsql VOLATILE\nAS %s;\n',
                                  nsp, f.proname, f.args, f.result,
-                                 medium_assoc._dollar_quoted(format(E'\nBEGIN\n    %s\n' ||
+                                 medium_assoc._dollar_quoted(format(E'\nDECLARE\n    ma_message pg_catalog.text;\n    ma_detail pg_catalog.text;\n' ||
+                                     E'BEGIN\n    %s\n' ||
                                      E'EXCEPTION WHEN query_canceled OR internal_error THEN\n' ||
                                      E'    IF SQLSTATE OPERATOR(pg_catalog.=) ''XX000'' AND pg_catalog.right(SQLERRM, 15) OPERATOR(pg_catalog.<>) '': query timeout'' THEN\n' ||
                                      E'        RAISE;\n    END IF;\n' ||
-                                     E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'',\n' ||
-                                     E'        MESSAGE = pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
+                                     -- a cancel kept from PL/Proxy says so in its detail (router.c)
+                                     E'    GET STACKED DIAGNOSTICS ma_detail = PG_EXCEPTION_DETAIL;\n' ||
+                                     E'    ma_message := pg_catalog.format(''no answer from %%s: %%s'', medium_assoc._shard_label(%L, %s), SQLERRM);\n' ||
+                                     E'    IF ma_detail OPERATOR(pg_catalog.=) '''' THEN\n' ||
+                                     E'        RAISE EXCEPTION USING ERRCODE = ''query_canceled'', MESSAGE = ma_message;\n    END IF;\n' ||
+                                     E'    RAISE EXCEPTION USING ERRCODE = ''query_canceled'', MESSAGE = ma_message, DETAIL = ma_detail;\n' ||
                                      E'END\n', stmt, cluster, waited), 'wrapper'));
         END IF;
         IF f.suffix IN ('_add', '_remove', '_set') THEN
@@ -786,8 +800,12 @@ BEGIN
                                  nsp, f.proname, pg_get_function_identity_arguments(f.oid),
                                  f.proname, pg_get_function_identity_arguments(f.oid));
             IF mode = 'fanout' THEN
-                out := out || format(E'REVOKE EXECUTE ON FUNCTION medium_assoc_router.%I(%s) FROM PUBLIC;\n',
-                                     f.proname || '_whole', pg_get_function_identity_arguments(f.oid));
+                out := out || format(E'REVOKE EXECUTE ON FUNCTION medium_assoc_router.%I(%s) FROM PUBLIC;\n' ||
+                                     E'REVOKE EXECUTE ON FUNCTION medium_assoc_router.%I(%s) FROM PUBLIC;\n' ||
+                                     E'REVOKE EXECUTE ON FUNCTION medium_assoc_router.%I(%s) FROM PUBLIC;\n',
+                                     f.proname || '_whole', pg_get_function_identity_arguments(f.oid),
+                                     f.proname || '_parts', pg_get_function_identity_arguments(f.oid),
+                                     f.proname || '_whole_parts', pg_get_function_identity_arguments(f.oid));
             END IF;
         END IF;
     END LOOP;

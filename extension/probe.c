@@ -12,7 +12,9 @@
  * kernel's connect timeout.  router.c asks here first.
  *
  * A server answers when it reacts to the first message of a connection:
- * each address a shard's connection string resolves to is sent an
+ * each address of a shard's connection string (a numeric hostaddr or host,
+ * or a Unix socket directory; a host name is not looked up here, as a look
+ * up can wait as long, and its shard is left to PL/Proxy) is sent an
  * SSLRequest, and the server's one-byte reply (or its closing the
  * connection, or its refusing it) is an answer; a connection still pending
  * or unanswered at the deadline is not.  The probe then closes the
@@ -131,6 +133,18 @@ parse_conninfo(const char *s, ConnTarget *t)
 	return true;
 }
 
+/* the number of elements of a comma-separated list */
+static int
+list_length_of(const char *list)
+{
+	int			n = 1;
+
+	for (; *list; list++)
+		if (*list == ',')
+			n++;
+	return n;
+}
+
 /*
  * nth_item
  *		The i-th element of a comma-separated list into buf (the only one
@@ -223,8 +237,8 @@ probe_events(Probe *p, short revents)
 
 /*
  * add_target_probes
- *		Start a probe for each address of one connection string: every host
- *		of its list, every address a host name resolves to.  Returns the
+ *		Start a probe for each address of one connection string, every host
+ *		of its list (numeric addresses and socket directories).  Returns the
  *		number of probes started in probes[from..].
  */
 static int
@@ -246,7 +260,7 @@ add_target_probes(const ConnTarget *t, Probe *probes, int from, int max)
 		if (ports == NULL || ports[0] == '\0')
 			ports = DEF_PGPORT_STR;
 	}
-	for (int i = 0;; i++)
+	for (int i = 0; i < list_length_of(hosts); i++)
 	{
 		char		host[256];
 		char		port[64];
@@ -274,21 +288,19 @@ add_target_probes(const ConnTarget *t, Probe *probes, int from, int max)
 			struct addrinfo hints;
 			struct addrinfo *res;
 
+			/* numeric only: no name lookup, which can wait, in this path */
 			memset(&hints, 0, sizeof(hints));
 			hints.ai_family = AF_UNSPEC;
 			hints.ai_socktype = SOCK_STREAM;
-			if (t->hostaddr[0])
-				hints.ai_flags = AI_NUMERICHOST;
+			hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 			if (getaddrinfo(host, port, &hints, &res) != 0)
-				continue;		/* libpq could not connect either */
+				continue;
 			for (struct addrinfo *ai = res; ai != NULL && from + n < max;
 				 ai = ai->ai_next)
 				start_probe(&probes[from + n++], ai->ai_family, ai->ai_addr,
 							ai->ai_addrlen);
 			freeaddrinfo(res);
 		}
-		if (strchr(hosts, ',') == NULL)
-			break;
 	}
 	return n;
 }
@@ -307,8 +319,8 @@ now_ms(void)
  * ma_servers_answer
  *		Does the server of every connection string (libpq's syntax; host,
  *		hostaddr and port are read) answer a new connection within
- *		timeout_ms?  A string that does not parse counts as answering: its
- *		shard is left to PL/Proxy as before.
+ *		timeout_ms?  What cannot be probed (a string that does not parse, a
+ *		host name) counts as answering: its shard is left to PL/Proxy.
  */
 bool
 ma_servers_answer(char *const *conninfos, int n, int timeout_ms)

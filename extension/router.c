@@ -11,7 +11,10 @@
  *	  shards the call waited for: the source's shard for a routed call
  *	  (medium_assoc_route_source), those of its sources for a _batch
  *	  (medium_assoc_route_sources), every shard for a fan-out
- *	  (medium_assoc_route_all).
+ *	  (medium_assoc_route_all).  A fan-out whose shards' answers are
+ *	  combined in PL/pgSQL, which names them, calls its proxy X through the
+ *	  function X_parts of medium_assoc_router (medium_assoc_route_parts),
+ *	  which passes errors on as they are but for the cancel guard below.
  *
  * An error is caught and raised again without a subtransaction, so nothing
  * between the two may read the database: the shards' names are read before
@@ -70,7 +73,8 @@ typedef enum RouteMode
 {
 	ROUTE_SOURCE,				/* the shard of the first argument */
 	ROUTE_SOURCES,				/* those of the first argument's elements */
-	ROUTE_ALL					/* every shard */
+	ROUTE_ALL,					/* every shard */
+	ROUTE_PARTS					/* every shard, for a caller that names them */
 } RouteMode;
 
 /* the shards of one cluster, as errors name them (in labels_cxt) */
@@ -128,6 +132,7 @@ static Datum route(FunctionCallInfo fcinfo, RouteMode mode);
 PG_FUNCTION_INFO_V1(medium_assoc_route_source);
 PG_FUNCTION_INFO_V1(medium_assoc_route_sources);
 PG_FUNCTION_INFO_V1(medium_assoc_route_all);
+PG_FUNCTION_INFO_V1(medium_assoc_route_parts);
 
 /*
  * forget_labels
@@ -245,25 +250,38 @@ proxy_cluster(HeapTuple proctup)
 /*
  * find_proxy
  *		The proxy of function proc (same name and arguments, in schema
- *		medium_assoc_router), refused unless it returns what proc returns
- *		and has proc's owner, and the cluster it calls.
+ *		medium_assoc_router; for ROUTE_PARTS, its name without "_parts"),
+ *		refused unless it returns what proc returns and has proc's owner,
+ *		and the cluster it calls.
  */
 static void
 find_proxy(FunctionCallInfo fcinfo, Form_pg_proc proc, RouteCall *rc)
 {
 	Oid			fn = fcinfo->flinfo->fn_oid;
+	char	   *name = pstrdup(NameStr(proc->proname));
 	HeapTuple	tup;
 	Form_pg_proc proxy;
 	MemoryContext oldcxt;
 
+	if (rc->mode == ROUTE_PARTS)
+	{
+		size_t		len = strlen(name);
+
+		if (len <= 6 || strcmp(name + len - 6, "_parts") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+					 errmsg("function %s must be named after its proxy, with \"_parts\"",
+							format_procedure(fn))));
+		name[len - 6] = '\0';
+	}
 	rc->proxy_oid = LookupFuncName(list_make2(makeString("medium_assoc_router"),
-											  makeString(pstrdup(NameStr(proc->proname)))),
+											  makeString(name)),
 								   proc->pronargs, proc->proargtypes.values, true);
 	if (!OidIsValid(rc->proxy_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("function %s has no proxy medium_assoc_router.%s",
-						format_procedure(fn), quote_identifier(NameStr(proc->proname))),
+						format_procedure(fn), quote_identifier(name)),
 				 errhint("Drop the router's functions of the association and run the SQL of medium_assoc.router_functions() again.")));
 
 	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rc->proxy_oid));
@@ -347,7 +365,7 @@ route_init(FunctionCallInfo fcinfo, RouteMode mode)
 			 fcinfo->flinfo->fn_oid);
 	proc = (Form_pg_proc) GETSTRUCT(tup);
 	rc->mode = mode;
-	if (mode != ROUTE_ALL)
+	if (mode == ROUTE_SOURCE || mode == ROUTE_SOURCES)
 		plan_key(fcinfo, rc, proc->pronargs > 0 ?
 				 proc->proargtypes.values[0] : InvalidOid);
 	find_proxy(fcinfo, proc, rc);
@@ -395,7 +413,7 @@ waited_shards(FunctionCallInfo fcinfo, RouteCall *rc)
 	if (n == 0 || (n & (n - 1)) != 0)
 		return NULL;
 	waited = palloc0(sizeof(bool) * n);
-	if (rc->mode == ROUTE_ALL)
+	if (rc->mode == ROUTE_ALL || rc->mode == ROUTE_PARTS)
 		memset(waited, true, sizeof(bool) * n);
 	else if (rc->mode == ROUTE_SOURCE)
 		waited[key_shard_hash(rc, rc->key,
@@ -541,7 +559,8 @@ start_call(FunctionCallInfo fcinfo, RouteCall *rc)
 	for (int i = 0; i < fcinfo->nargs; i++)
 		pc->args[i] = fcinfo->args[i];
 	rc->key = (Datum) 0;
-	if (rc->mode != ROUTE_ALL && !fcinfo->args[0].isnull)
+	if ((rc->mode == ROUTE_SOURCE || rc->mode == ROUTE_SOURCES) &&
+		!fcinfo->args[0].isnull)
 		rc->key = keep_key(rc, fcinfo->args[0].value);
 
 	pc->resultinfo = NULL;
@@ -642,13 +661,15 @@ route(FunctionCallInfo fcinfo, RouteMode mode)
 		error_context_stack = guard.previous;
 		MemoryContextSwitchTo(cxt);
 		edata = CopyErrorData();
-		if (!cut_short(rc, edata))
+		if (!cut_short(rc, edata) ||
+			(rc->mode == ROUTE_PARTS && !rc->cancel_withheld))
 			PG_RE_THROW();
 		FlushErrorState();
 		rc->in_set = false;
 		edata->sqlerrcode = ERRCODE_QUERY_CANCELED;
-		edata->message = psprintf("no answer from %s: %s",
-								  waited_label(fcinfo, rc), edata->message);
+		if (rc->mode != ROUTE_PARTS)
+			edata->message = psprintf("no answer from %s: %s",
+									  waited_label(fcinfo, rc), edata->message);
 		if (rc->cancel_withheld && edata->detail == NULL)
 			edata->detail = psprintf("No cancel request was sent to the shards: a server did not answer a connection within %d ms, so their queries may still run.",
 									 SHARD_ANSWER_MS);
@@ -711,4 +732,16 @@ Datum
 medium_assoc_route_all(PG_FUNCTION_ARGS)
 {
 	return route(fcinfo, ROUTE_ALL);
+}
+
+/*
+ * medium_assoc_route_parts
+ *		A fan-out whose caller combines the shards' answers and names the
+ *		shards: errors pass on as they are, but for a cancel kept from
+ *		PL/Proxy.
+ */
+Datum
+medium_assoc_route_parts(PG_FUNCTION_ARGS)
+{
+	return route(fcinfo, ROUTE_PARTS);
 }

@@ -263,6 +263,37 @@ else
     fail "shard 1's backend hung under an open connection: $out"
 fi
 
+# the whole shard stopped (its postmaster too, as in a paused container)
+# while the router holds connections to it: PL/Proxy's cancel request would
+# wait for that postmaster forever, so it is not sent, and each call fails
+# in time, saying so; the session works again once the shard is back
+cat >"$WORK/frozen.sql" <<SQL
+\\set VERBOSITY default
+SELECT count(*) >= 0 AS warm FROM reading_list($U1);
+SELECT readers_count(1) >= 0 AS warm;
+SELECT count(*) >= 0 AS warm FROM readers(1);
+\\! kill -STOP $pm \$(pgrep -P $pm)
+\\set t0 \`date +%s%N\`
+SELECT count(*) FROM reading_list($U1);
+SELECT count(*) FROM readers(1);
+SELECT readers_count(1);
+\\set t1 \`date +%s%N\`
+\\! kill -CONT $pm \$(pgrep -P $pm)
+SELECT ((:t1 - :t0) / 1000000)::int AS ms;
+SELECT count(*) >= 0 AS again FROM reading_list($U1);
+SQL
+out=$(timeout 90 psql -X -At -h 127.0.0.1 -p "$ROUTER" -U postgres -d medium -f "$WORK/frozen.sql" 2>&1 || true)
+kill -CONT "$pm" $(pgrep -P "$pm") 2>/dev/null || true
+ms=$(echo "$out" | grep -E '^[0-9]+$' | head -1)
+withheld=$(echo "$out" | grep -c "^DETAIL:  No cancel request was sent to the shards: a server did not answer a connection within 1000 ms")
+if [ "$(echo "$out" | grep -c "ERROR:  no answer from .*$S1 of cluster medium_cluster: canceling statement due to statement timeout")" = 3 ] \
+    && [ "$withheld" = 3 ] && [ -n "$ms" ] && [ "$ms" -le $((3 * limit * 1000)) ] \
+    && [ "$(echo "$out" | grep -c '^t$')" = 4 ]; then
+    pass "shard 1 stopped whole under open connections: a routed reader, a fan-out and a fanned-out count fail in $ms ms in all, no cancel request sent, the session works again"
+else
+    fail "shard 1 stopped whole under open connections: $out"
+fi
+
 # --- hazards, as documented ---
 router -c "SELECT reading_list_remove($U0, ARRAY[299])" >/dev/null
 added=$(router -c "BEGIN" -c "SELECT reading_list_add($U0, ARRAY[299])" -c "ROLLBACK")
