@@ -270,7 +270,7 @@ find_proxy(FunctionCallInfo fcinfo, Form_pg_proc proc, RouteCall *rc)
 		if (len <= 6 || strcmp(name + len - 6, "_parts") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
-					 errmsg("function %s must be named after its proxy, with \"_parts\"",
+					 errmsg("function %s must be named after its proxy with \"_parts\" appended",
 							format_procedure(fn))));
 		name[len - 6] = '\0';
 	}

@@ -73,7 +73,7 @@ CREATE FOREIGN DATA WRAPPER sh_fdw;
 CREATE SERVER sh_cluster FOREIGN DATA WRAPPER sh_fdw
     OPTIONS (query_timeout '10',
              p0 'host=db0.example port=5432 dbname=medium password=secret0 sslhost=x keepalives=1',
-             p1 'hostaddr=10.0.0.2 port = 5433 user=app password=''se port=1 cret'' dbname=''my db''');
+             p1 'hostaddr=127.0.0.1 port = 1 user=app password=''se port=2 cret'' dbname=''my db''');
 SELECT medium_assoc._shard_label('sh_cluster', ARRAY[0]);
 SELECT medium_assoc._shard_label('sh_cluster', ARRAY[medium_assoc.shard_hash(1), medium_assoc.shard_hash(2), 7]);
 SELECT medium_assoc._shard_label('sh_cluster', NULL);
@@ -136,6 +136,8 @@ SELECT s, (SELECT count(*) FROM sh_route_set(ARRAY[s, s + 1]) LIMIT 1) FROM gene
 -- shard_hash(1) and shard_hash(2) fall on shards 1 and 0 of two
 SELECT medium_assoc.shard_of(1, 2), medium_assoc.shard_of(2, 2);
 \set VERBOSITY default
+-- (shard 1's server, asked before PL/Proxy is let cancel, refuses at once:
+-- the cancel is PL/Proxy's, no detail)
 SET statement_timeout = '200ms';
 SELECT * FROM sh_route_slow(1);
 -- a changed server is read again
@@ -151,7 +153,24 @@ SELECT * FROM sh_route_slow_all(1);
 SELECT sh_route_rows(k), medium_assoc.shard_of(k, 2) FROM (SELECT repeat('k', 3) AS k) AS v;
 -- a cluster without a server (configured by plproxy.get_cluster_*())
 SELECT * FROM sh_route_elsewhere(1);
+-- a fan-out combined in PL/pgSQL, which names the shards, gets its proxy's
+-- rows through <proxy>_parts, whose errors pass on as they are
+CREATE FUNCTION medium_assoc_router.sh_route_slow_all_parts(source int) RETURNS SETOF int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_parts';
+SELECT * FROM medium_assoc_router.sh_route_slow_all_parts(1);
 RESET statement_timeout;
+CREATE FUNCTION medium_assoc_router.sh_route_set_parts(sources int[]) RETURNS TABLE (source int, n int)
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_parts';
+SELECT sum(n) FROM medium_assoc_router.sh_route_set_parts(ARRAY[1, 2, 3]);
+CREATE FUNCTION medium_assoc_router.sh_route_fails_parts(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_parts';
+SELECT medium_assoc_router.sh_route_fails_parts(1);
+CREATE FUNCTION sh_route_misnamed(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_parts';
+SELECT sh_route_misnamed(1);
+CREATE FUNCTION sh_route_nothing_parts(source int) RETURNS int
+    LANGUAGE c AS '$libdir/medium_assoc', 'medium_assoc_route_parts';
+SELECT sh_route_nothing_parts(1);
 SELECT medium_assoc.shard_of('kkk'::text, 2) AS kkk_shard;
 SELECT medium_assoc._shard_labels('not_a_server');
 -- other errors pass unchanged
@@ -210,7 +229,8 @@ RESET ROLE;
 DROP SCHEMA medium_assoc_router CASCADE;
 DROP FUNCTION sh_route, sh_route_set, sh_route_slow, sh_route_slow_all, sh_route_slow_batch,
     sh_route_elsewhere, sh_route_rows, sh_route_fails, sh_no_proxy, sh_route_text, sh_route_other,
-    sh_route_scalar, sh_route_noargs, sh_route_numeric, sh_route_strict;
+    sh_route_scalar, sh_route_noargs, sh_route_numeric, sh_route_strict, sh_route_misnamed,
+    sh_route_nothing_parts;
 DROP ROLE sh_router_app;
 DROP ROLE sh_router_other;
 DROP SERVER sh_cluster;
