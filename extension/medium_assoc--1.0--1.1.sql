@@ -727,7 +727,17 @@ BEGIN
             -- a set() of a target's sources touches every shard at once
             CONTINUE;
         ELSE
-            -- one value per shard, combined on the router
+            -- one value per shard, combined on the router; the functions it
+            -- is got through are named after the proxies, which must fit
+            IF pg_catalog.octet_length(f.proname || CASE WHEN f.suffix IN ('_add', '_remove', '_has')
+                                                        THEN '_whole_parts' ELSE '_parts' END) > 63 THEN
+                RAISE EXCEPTION 'association "%" has too long a name to be fanned out on a router', a.name
+                    USING ERRCODE = 'name_too_long',
+                          DETAIL = pg_catalog.format('The router''s function %s_parts would be named over 63 bytes.',
+                                                     CASE WHEN f.suffix IN ('_add', '_remove', '_has')
+                                                          THEN f.proname || '_whole' ELSE f.proname END),
+                          HINT = 'Give the association a name at most 44 bytes long.';
+            END IF;
             out := out || format(E'CREATE FUNCTION medium_assoc_router.%I(%s)\nRETURNS SETOF %s\nLANGUAGE plproxy VOLATILE\nAS %s;\n',
                                  f.proname, f.args,
                                  CASE f.suffix WHEN '_json' THEN 'jsonb' ELSE format_type(f.prorettype, NULL) END,

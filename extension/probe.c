@@ -28,7 +28,6 @@
  */
 #include "postgres.h"
 
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -36,7 +35,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "storage/fd.h"
+
 #include "medium_assoc.h"
+
+/* at most this many addresses are asked; the others count as answering */
+#define MAX_PROBES 64
 
 /* the first message of a connection asking for SSL (protocol 1234.5679) */
 #define SSL_REQUEST_CODE ((1234 << 16) | 5679)
@@ -53,6 +57,7 @@ typedef enum ProbeState
 typedef struct Probe
 {
 	int			fd;
+	bool		counted;		/* fd.c counts it (AcquireExternalFD) */
 	ProbeState	state;
 } Probe;
 
@@ -190,20 +195,23 @@ nth_item(const char *list, int i, char *buf, size_t size)
 static void
 start_probe(Probe *p, int family, const struct sockaddr *addr, socklen_t len)
 {
-	p->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->fd < 0)
-	{
-		p->state = PROBE_SILENT;
+	p->fd = -1;
+	p->state = PROBE_SILENT;
+	p->counted = AcquireExternalFD();
+	if (!p->counted)
 		return;
-	}
-	if (connect(p->fd, addr, len) == 0)
+	p->fd = socket(family, SOCK_STREAM, 0);
+	if (p->fd < 0 || !pg_set_noblock(p->fd))
+		return;
+	if (connect(p->fd, addr, len) == 0 || errno == EINPROGRESS)
 		p->state = PROBE_CONNECTING;	/* sent once poll says writable */
-	else if (errno == EINPROGRESS)
-		p->state = PROBE_CONNECTING;
-	else if (errno == EAGAIN)
-		p->state = PROBE_SILENT;	/* a Unix socket's backlog is full */
-	else
+	else if (errno != EAGAIN)
 		p->state = PROBE_ANSWERED;	/* refused: a cancel would fail fast */
+
+	/*
+	 * else EAGAIN: a Unix socket's backlog is full (a cancel request would
+	 * wait), or no local port is left: silent either way
+	 */
 }
 
 /*
@@ -271,6 +279,7 @@ add_target_probes(const ConnTarget *t, Probe *probes, int from, int max)
 		if (host[0] == '/' || host[0] == '@')
 		{
 			struct sockaddr_un un;
+			socklen_t	len;
 
 			if (from + n >= max)
 				break;
@@ -278,10 +287,12 @@ add_target_probes(const ConnTarget *t, Probe *probes, int from, int max)
 			un.sun_family = AF_UNIX;
 			snprintf(un.sun_path, sizeof(un.sun_path), "%s/.s.PGSQL.%s",
 					 host, port);
+			/* as libpq: the name's length, which is all of an abstract one */
+			len = offsetof(struct sockaddr_un, sun_path) + strlen(un.sun_path);
 			if (host[0] == '@')
 				un.sun_path[0] = '\0';	/* abstract namespace */
 			start_probe(&probes[from + n++], AF_UNIX,
-						(struct sockaddr *) &un, sizeof(un));
+						(struct sockaddr *) &un, len);
 		}
 		else
 		{
@@ -325,9 +336,9 @@ now_ms(void)
 bool
 ma_servers_answer(char *const *conninfos, int n, int timeout_ms)
 {
-	const int	max = 64;
-	Probe		probes[64];
-	struct pollfd pfds[64];
+	const int	max = MAX_PROBES;
+	Probe		probes[MAX_PROBES];
+	struct pollfd pfds[MAX_PROBES];
 	int			nprobes = 0;
 	int64		deadline = now_ms() + timeout_ms;
 	bool		all = true;
@@ -372,6 +383,8 @@ ma_servers_answer(char *const *conninfos, int n, int timeout_ms)
 			all = false;
 		if (probes[i].fd >= 0)
 			close(probes[i].fd);
+		if (probes[i].counted)
+			ReleaseExternalFD();
 	}
 	return all;
 }

@@ -122,6 +122,7 @@ static RouteCall *route_init(FunctionCallInfo fcinfo, RouteMode mode);
 static uint32 key_shard_hash(RouteCall *rc, Datum key, bool isnull);
 static bool *waited_shards(FunctionCallInfo fcinfo, RouteCall *rc);
 static char *waited_label(FunctionCallInfo fcinfo, RouteCall *rc);
+static bool raising_error(MemoryContext cxt);
 static void guard_cancel(void *arg);
 static bool cut_short(const RouteCall *rc, const ErrorData *edata);
 static bool start_call(FunctionCallInfo fcinfo, RouteCall *rc);
@@ -470,6 +471,24 @@ waited_label(FunctionCallInfo fcinfo, RouteCall *rc)
 }
 
 /*
+ * raising_error
+ *		Is the message being reported an ERROR?  Context callbacks run for
+ *		every level: PL/Proxy reports a shard's notices as warnings, with
+ *		the shard's SQLSTATE.
+ */
+static bool
+raising_error(MemoryContext cxt)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+	ErrorData  *edata = CopyErrorData();
+	bool		error = edata->elevel >= ERROR;
+
+	FreeErrorData(edata);
+	MemoryContextSwitchTo(oldcxt);
+	return error;
+}
+
+/*
  * guard_cancel
  *		Error context callback while the proxy runs: a cancel is kept from
  *		PL/Proxy (its code changed, to be set back by route) unless the
@@ -485,7 +504,8 @@ guard_cancel(void *arg)
 	char	  **conninfos;
 	int			n = 0;
 
-	if (geterrcode() != ERRCODE_QUERY_CANCELED || rc->cancel_withheld)
+	if (geterrcode() != ERRCODE_QUERY_CANCELED ||
+		!raising_error(fcinfo->flinfo->fn_mcxt))
 		return;
 	waited = waited_shards(fcinfo, rc);
 	if (waited == NULL)

@@ -248,6 +248,17 @@ DROP TABLE "sh_art$proxy$";
 
 -- what cannot be routed
 SELECT medium_assoc.router_functions('no_such_alias', 'medium_cluster', 'sh_users');
+-- an alias whose fanned-out functions' names would not fit (44 bytes fit)
+SELECT medium_assoc.belongs_to_many('sh_articles', 'sh_users', 'sh_reads', repeat('r', 45),
+                                    foreign_key => 'article_id', other_key => 'user_id');
+\set VERBOSITY default
+SELECT medium_assoc.router_functions(repeat('r', 45), 'medium_cluster', 'sh_users');
+\set VERBOSITY sqlstate
+SELECT medium_assoc.drop_association(repeat('r', 45));
+SELECT medium_assoc.belongs_to_many('sh_articles', 'sh_users', 'sh_reads', repeat('r', 44),
+                                    foreign_key => 'article_id', other_key => 'user_id');
+SELECT length(medium_assoc.router_functions(repeat('r', 44), 'medium_cluster', 'sh_users')) > 0 AS fits;
+SELECT medium_assoc.drop_association(repeat('r', 44));
 SELECT medium_assoc.router_functions('sh_list', 'medium_cluster', 'sh_reads');
 CREATE TABLE sh_tags (code numeric PRIMARY KEY);
 CREATE TABLE sh_user_tags (user_id int REFERENCES sh_users, code numeric REFERENCES sh_tags,
