@@ -242,6 +242,14 @@ sleep 1
 n=$(router -c "SELECT count(*) = $(shard 1 -c "SELECT count(*) FROM reading_list($U1)") FROM reading_list($U1)")
 [ "$n" = t ] && pass "shard 1 answering again: the router serves it" || fail "after the hang: $n"
 
+# one router session running a psql script that stops shard 1 (and lets it
+# go on): its output in OUT, the milliseconds it printed alone on a line in MS
+stopped_session() {  # script max_seconds
+    OUT=$(timeout "$2" psql -X -At -h 127.0.0.1 -p "$ROUTER" -U postgres -d medium -f "$1" 2>&1 || true)
+    kill -CONT "$pm" $(pgrep -P "$pm") 2>/dev/null || true
+    MS=$(echo "$OUT" | grep -E '^[0-9]+$' | head -1)
+}
+
 # a shard whose backend hangs while the router holds its connection (a
 # session that already called it): the router's statement_timeout ends it
 cat >"$WORK/warm.sql" <<SQL
@@ -254,13 +262,11 @@ SELECT count(*) FROM reading_list($U1);
 SELECT ((:t1 - :t0) / 1000000)::int AS ms;
 SELECT count(*) >= 0 AS again FROM reading_list($U1);
 SQL
-out=$(timeout 60 psql -X -At -h 127.0.0.1 -p "$ROUTER" -U postgres -d medium -f "$WORK/warm.sql" 2>&1 || true)
-kill -CONT "$pm" $(pgrep -P "$pm") 2>/dev/null || true
-ms=$(echo "$out" | grep -E '^[0-9]+$' | head -1)
-if echo "$out" | grep -q "ERROR:  no answer from shard 1 (.*port=$((BASE + 2)).*)" && [ -n "$ms" ] && [ "$ms" -le $((limit * 1000)) ] && [ "$(echo "$out" | grep -c '^t$')" = 2 ]; then
-    pass "shard 1's backend hung under an open connection: error after $ms ms ($(echo "$out" | grep ERROR | head -1 | cut -c1-120)), the session works again"
+stopped_session "$WORK/warm.sql" 60
+if echo "$OUT" | grep -q "ERROR:  no answer from shard 1 (.*port=$((BASE + 2)).*)" && [ -n "$MS" ] && [ "$MS" -le $((limit * 1000)) ] && [ "$(echo "$OUT" | grep -c '^t$')" = 2 ]; then
+    pass "shard 1's backend hung under an open connection: error after $MS ms ($(echo "$OUT" | grep ERROR | head -1 | cut -c1-120)), the session works again"
 else
-    fail "shard 1's backend hung under an open connection: $out"
+    fail "shard 1's backend hung under an open connection: $OUT"
 fi
 
 # the whole shard stopped (its postmaster too, as in a paused container)
@@ -282,16 +288,14 @@ SELECT readers_count(1);
 SELECT ((:t1 - :t0) / 1000000)::int AS ms;
 SELECT count(*) >= 0 AS again FROM reading_list($U1);
 SQL
-out=$(timeout 90 psql -X -At -h 127.0.0.1 -p "$ROUTER" -U postgres -d medium -f "$WORK/frozen.sql" 2>&1 || true)
-kill -CONT "$pm" $(pgrep -P "$pm") 2>/dev/null || true
-ms=$(echo "$out" | grep -E '^[0-9]+$' | head -1)
-withheld=$(echo "$out" | grep -c "^DETAIL:  No cancel request was sent to the shards: a server did not answer a connection within 1000 ms")
-if [ "$(echo "$out" | grep -c "ERROR:  no answer from .*$S1 of cluster medium_cluster: canceling statement due to statement timeout")" = 3 ] \
-    && [ "$withheld" = 3 ] && [ -n "$ms" ] && [ "$ms" -le $((3 * limit * 1000)) ] \
-    && [ "$(echo "$out" | grep -c '^t$')" = 4 ]; then
-    pass "shard 1 stopped whole under open connections: a routed reader, a fan-out and a fanned-out count fail in $ms ms in all, no cancel request sent, the session works again"
+stopped_session "$WORK/frozen.sql" 90
+withheld=$(echo "$OUT" | grep -c "^DETAIL:  No cancel request was sent to the shards: a server did not answer a connection within 1000 ms")
+if [ "$(echo "$OUT" | grep -c "ERROR:  no answer from .*$S1 of cluster medium_cluster: canceling statement due to statement timeout")" = 3 ] \
+    && [ "$withheld" = 3 ] && [ -n "$MS" ] && [ "$MS" -le $((3 * limit * 1000)) ] \
+    && [ "$(echo "$OUT" | grep -c '^t$')" = 4 ]; then
+    pass "shard 1 stopped whole under open connections: a routed reader, a fan-out and a fanned-out count fail in $MS ms in all, no cancel request sent, the session works again"
 else
-    fail "shard 1 stopped whole under open connections: $out"
+    fail "shard 1 stopped whole under open connections: $OUT"
 fi
 
 # --- hazards, as documented ---
